@@ -1,0 +1,214 @@
+"""The PynamoDB models: the one definition of every table (keys, indexes, streams, TTL).
+
+`infra/build_resources.py` renders `infra/resources.json` from these classes and the local stack
+creates tables from them, so the deployed and local schemas cannot drift (a test re-checks both).
+Table names and endpoint are bound at first use by `configure()`, never at import.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
+                                 TTLAttribute, UnicodeAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
+
+
+class _Base(Model):
+    class Meta:
+        abstract = True
+        table_name = "unconfigured"
+        billing_mode = "PAY_PER_REQUEST"
+
+
+class ProductModel(_Base):
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "products"
+
+    class ActiveIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "active-index"
+            projection = AllProjection()
+        listing = UnicodeAttribute(hash_key=True)
+        product_id = UnicodeAttribute(range_key=True)
+
+    class CategoryIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "category-index"
+            projection = AllProjection()
+        category_listing = UnicodeAttribute(hash_key=True)
+        product_id = UnicodeAttribute(range_key=True)
+
+    product_id = UnicodeAttribute(hash_key=True)
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    images = ListAttribute(of=UnicodeAttribute, default=list)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    list_price = NumberAttribute()
+    stock = NumberAttribute()
+    status = UnicodeAttribute()
+    category = UnicodeAttribute(null=True)
+    listing = UnicodeAttribute(null=True)           # "active" only while active (sparse index)
+    category_listing = UnicodeAttribute(null=True)  # the category only while active
+    updated_at = UnicodeAttribute()
+    active_index = ActiveIndex()
+    category_index = CategoryIndex()
+
+
+class CommunityModel(_Base):
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "communities"
+
+    community_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    pickup_point = MapAttribute()
+    batch_threshold = NumberAttribute()
+    delivery_promise = MapAttribute()
+    below_threshold_policy = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class UserModel(_Base):
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "users"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    openid = UnicodeAttribute()
+    community_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class LiveSessionModel(_Base):
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "live-sessions"
+
+    class RoomIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "room-index"
+            projection = AllProjection()
+        platform_room = UnicodeAttribute(hash_key=True)
+
+    session_id = UnicodeAttribute(hash_key=True)
+    title = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    platform_room_id = UnicodeAttribute()
+    platform_room = UnicodeAttribute()  # "<platform>#<room id>", for webhooks
+    scheduled_start = UnicodeAttribute(null=True)
+    scheduled_end = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()
+    started_at = UnicodeAttribute(null=True)
+    ended_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+    room_index = RoomIndex()
+
+
+class OfferModel(_Base):
+    """One flash-sale allotment; `remaining` is the counter every reservation conditions on."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "offers"
+        stream_view_type = NEW_AND_OLD_IMAGES
+
+    session_id = UnicodeAttribute(hash_key=True)
+    product_id = UnicodeAttribute(range_key=True)
+    live_price = NumberAttribute()
+    capacity = NumberAttribute()
+    reserved = NumberAttribute()
+    remaining = NumberAttribute()
+    per_user_limit = NumberAttribute(null=True)
+
+
+class PurchaseLimitModel(_Base):
+    """Units one user holds of one offer, so per_user_limit can be a condition."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "purchase-limits"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    offer_key = UnicodeAttribute(range_key=True)  # "<session_id>#<product_id>"
+    units = NumberAttribute(default=0)
+
+
+class OrderLineAttribute(MapAttribute):
+    product_id = UnicodeAttribute()
+    quantity = NumberAttribute()
+    unit_price = NumberAttribute()
+    kind = UnicodeAttribute()
+    limited = BooleanAttribute(default=False)  # a per-user-limit hold was taken for this line
+
+
+class OrderModel(_Base):
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "orders"
+        stream_view_type = NEW_AND_OLD_IMAGES
+
+    class UserIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "user-index"
+            projection = AllProjection()
+        user_id = UnicodeAttribute(hash_key=True)
+        created_at = UnicodeAttribute(range_key=True)
+
+    class PendingIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "pending-index"
+            projection = AllProjection()
+        pending = UnicodeAttribute(hash_key=True)
+        payment_deadline = UnicodeAttribute(range_key=True)
+
+    order_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    lines = ListAttribute(of=OrderLineAttribute)
+    total = NumberAttribute()
+    community_id = UnicodeAttribute(null=True)
+    live_session_id = UnicodeAttribute(null=True)
+    invite_code = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    payment_deadline = UnicodeAttribute()
+    pending = UnicodeAttribute(null=True)  # "1" only while pending_payment (sparse index)
+    fingerprint = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    transaction_id = UnicodeAttribute(null=True)
+    refund_reason = UnicodeAttribute(null=True)
+    user_index = UserIndex()
+    pending_index = PendingIndex()
+
+
+class IdempotencyModel(_Base):
+    """The Powertools Idempotency table (webhook event ids); only its schema is declared here."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "idempotency"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    ProductModel, CommunityModel, UserModel, LiveSessionModel, OfferModel,
+    PurchaseLimitModel, OrderModel, IdempotencyModel,
+)
+_SUFFIX = {model: model.Meta.table_name for model in ALL_MODELS}
+
+
+def table_suffix(model: type[Model]) -> str:
+    return _SUFFIX[model]
+
+
+def configure(prefix: str, region: str, endpoint: str | None) -> None:
+    """Bind every model to `<prefix>-<table>` in a region (and a local endpoint, if any)."""
+    for model in ALL_MODELS:
+        model.Meta.table_name = f"{prefix}-{_SUFFIX[model]}"
+        model.Meta.region = region
+        model.Meta.host = endpoint
+        model._connection = None

@@ -1,0 +1,106 @@
+"""The one place where services are wired to real adapters, lazily, on first use.
+
+Nothing here runs at import time: the first request (or test) calls `services()`, which reads the
+settings, binds the tables and builds every service once per process. Tests call `reset()` or
+`override(...)` to inject fakes (a fixed clock, a fake identity provider).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Any
+    auth: Any
+    catalog: Any
+    sessions: Any
+    checkout: Any
+    orders: Any
+    payments: Any
+    webhooks: Any
+
+
+_lock = threading.Lock()
+_services: Services | None = None
+_overrides: dict[str, Any] = {}
+
+
+def _build(settings: Settings) -> Services:
+    from pynamodb.connection import Connection
+
+    from .adapters import identity, secrets
+    from .adapters.clock import SystemClock
+    from .adapters.dynamodb import models
+    from .adapters.dynamodb.catalog_repo import CatalogRepository
+    from .adapters.dynamodb.orders_repo import OrderRepository
+    from .adapters.dynamodb.sessions_repo import SessionRepository
+    from .adapters.event_dedupe import EventDeduper
+    from .adapters.tokens import TokenService
+    from .services.auth import AuthService
+    from .services.cache import TtlCache
+    from .services.catalog import CatalogService
+    from .services.checkout import CheckoutService
+    from .services.live_sessions import LiveSessionService
+    from .services.orders import OrderService
+    from .services.payments import PaymentService
+    from .services.webhooks import WebhookService
+
+    models.configure(settings.table_prefix, settings.region, settings.dynamodb_endpoint)
+    connection = Connection(region=settings.region, host=settings.dynamodb_endpoint)
+    clock = _overrides.get("clock") or SystemClock()
+    catalog_repo = CatalogRepository(connection)
+    orders_repo = OrderRepository(connection)
+    if "identity" in _overrides:
+        provider = _overrides["identity"]
+    elif settings.identity_provider == "sandbox":
+        provider = identity.SandboxIdentityProvider()
+    else:
+        provider = identity.WeChatIdentityProvider(lambda: secrets.resolve(settings.wechat_appid),
+                                                   lambda: secrets.resolve(settings.wechat_secret))
+    tokens = TokenService(lambda: secrets.resolve(settings.signing_key()), settings.token_ttl_seconds)
+    sessions = LiveSessionService(SessionRepository(connection), catalog_repo, clock,
+                                  TtlCache(settings.catalog_cache_seconds))
+    payments = PaymentService(orders_repo, clock)
+    deduper = _overrides.get("deduper") or EventDeduper(models.IdempotencyModel.Meta.table_name,
+                                                        boto3_client=_dynamodb_client(settings))
+    return Services(
+        settings=settings, clock=clock,
+        auth=AuthService(provider, tokens, catalog_repo, clock),
+        catalog=CatalogService(catalog_repo, clock),
+        sessions=sessions,
+        checkout=CheckoutService(sessions, catalog_repo, orders_repo, clock,
+                                 deadline_seconds=settings.payment_deadline_seconds),
+        orders=OrderService(orders_repo, clock),
+        payments=payments,
+        webhooks=WebhookService(settings, clock, deduper, payments),
+    )
+
+
+def _dynamodb_client(settings: Settings):
+    import boto3
+
+    return boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
+
+
+def services() -> Services:
+    global _services
+    if _services is None:
+        with _lock:
+            if _services is None:
+                _services = _build(_overrides.get("settings") or Settings.from_env())
+    return _services
+
+
+def reset(**overrides: Any) -> None:
+    """Forget the wired services; the next call rebuilds them with these overrides (tests)."""
+    global _services
+    with _lock:
+        _services = None
+        _overrides.clear()
+        _overrides.update(overrides)
