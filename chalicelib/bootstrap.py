@@ -32,8 +32,6 @@ _overrides: dict[str, Any] = {}
 
 
 def _build(settings: Settings) -> Services:
-    from pynamodb.connection import Connection
-
     from .adapters import identity, secrets
     from .adapters.clock import SystemClock
     from .adapters.dynamodb import models
@@ -51,8 +49,7 @@ def _build(settings: Settings) -> Services:
     from .services.payments import PaymentService
     from .services.webhooks import WebhookService
 
-    models.configure(settings.table_prefix, settings.region, settings.dynamodb_endpoint)
-    connection = Connection(region=settings.region, host=settings.dynamodb_endpoint)
+    connection = models.configure(settings.table_prefix, settings.region, settings.dynamodb_endpoint)
     clock = _overrides.get("clock") or SystemClock()
     catalog_repo = CatalogRepository(connection)
     orders_repo = OrderRepository(connection)
@@ -68,7 +65,7 @@ def _build(settings: Settings) -> Services:
                                   TtlCache(settings.catalog_cache_seconds))
     payments = PaymentService(orders_repo, clock)
     deduper = _overrides.get("deduper") or EventDeduper(models.IdempotencyModel.Meta.table_name,
-                                                        boto3_client=_dynamodb_client(settings))
+                                                        lambda: _dynamodb_client(settings))
     return Services(
         settings=settings, clock=clock,
         auth=AuthService(provider, tokens, catalog_repo, clock),

@@ -15,8 +15,9 @@ SEVEN_DAYS = 7 * 24 * 3600
 
 
 class EventDeduper:
-    def __init__(self, table_name: str, boto3_client=None) -> None:
-        self._store = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=boto3_client)
+    def __init__(self, table_name: str, client_factory: Callable[[], Any]) -> None:
+        self._table_name, self._client_factory = table_name, client_factory
+        self._store: DynamoDBPersistenceLayer | None = None  # built on the first webhook, not at cold start
         self._config = IdempotencyConfig(event_key_jmespath="[source, id]", expires_after_seconds=SEVEN_DAYS,
                                          use_local_cache=False)
 
@@ -24,6 +25,8 @@ class EventDeduper:
         def run(event: dict) -> dict:
             return handler()
 
+        if self._store is None:
+            self._store = DynamoDBPersistenceLayer(table_name=self._table_name, boto3_client=self._client_factory())
         guarded = idempotent_function(run, data_keyword_argument="event", persistence_store=self._store,
                                       config=self._config)
         return guarded(event={"source": source, "id": event_id})

@@ -9,7 +9,7 @@ def create_all(prefix: str, region: str, endpoint: str | None) -> list[str]:
     created = []
     for model in models.ALL_MODELS:
         if not model.exists():
-            model.create_table(wait=True)
+            model.create_table(wait=False)  # moto makes tables ACTIVE at once
             if model is models.IdempotencyModel:
                 model.update_ttl(ignore_update_ttl_errors=True)
         created.append(model.Meta.table_name)
