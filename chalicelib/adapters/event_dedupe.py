@@ -21,7 +21,10 @@ class EventDeduper:
         self._config = IdempotencyConfig(event_key_jmespath="[source, id]", expires_after_seconds=SEVEN_DAYS,
                                          use_local_cache=False)
 
-    def once(self, source: str, event_id: str, handler: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def once(self, source: str, event_id: str, handler: Callable[[], dict[str, Any]],
+             lambda_context=None) -> dict[str, Any]:
+        if lambda_context is not None:  # lets an in-progress record expire with the invocation
+            self._config.register_lambda_context(lambda_context)
         def run(event: dict) -> dict:
             return handler()
 

@@ -52,7 +52,7 @@ def document() -> dict[str, Any]:
             op["security"] = [{"sigv4": []}]
         paths.setdefault(route.path, {})[route.method.lower()] = op
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "Live-commerce API", "version": "1.0.0"},
         "paths": paths,
         "components": {"schemas": components, "securitySchemes": {

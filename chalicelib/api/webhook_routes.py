@@ -15,5 +15,5 @@ bp = Blueprint(__name__)
 def payment_webhook(call, provider):
     """A payment provider's signed notification (`payment.succeeded`)."""
     request = call.request
-    return s.WebhookAckOut(**services().webhooks.payment(provider, request.raw_body or b"",
-                                                        (request.headers or {}).get("x-signature")))
+    return s.WebhookAckOut(**services().webhooks.payment(
+        provider, request.raw_body or b"", (request.headers or {}).get("x-signature"), bp.lambda_context))

@@ -35,7 +35,7 @@ class WebhookService:
     def __init__(self, settings, clock, deduper, payments) -> None:
         self._settings, self._clock, self._deduper, self._payments = settings, clock, deduper, payments
 
-    def payment(self, provider: str, raw_body: bytes, signature: str | None) -> dict:
+    def payment(self, provider: str, raw_body: bytes, signature: str | None, lambda_context=None) -> dict:
         if provider not in self._settings.payment_providers:
             raise NotFoundError(f"Unknown payment provider {provider}", code="PROVIDER_NOT_FOUND")
         envelope = self._verified(provider, raw_body, signature)
@@ -43,7 +43,7 @@ class WebhookService:
             return {"event_id": envelope.id, "result": "ignored"}
         data = parse(PaymentSucceeded, envelope.data)
         result = self._deduper.once(f"payments/{provider}", envelope.id, lambda: self._payments.payment_succeeded(
-            data.order_id, data.amount, data.transaction_id))
+            data.order_id, data.amount, data.transaction_id), lambda_context)
         return {"event_id": envelope.id, **result}
 
     def _verified(self, name: str, raw_body: bytes, signature: str | None) -> Envelope:
