@@ -64,8 +64,8 @@ class Scheduler(threading.Thread):
 
 class LocalStack:
     def __init__(self, port: int = 8000, moto_port: int = 0, schedule_interval: float = 60.0,
-                 quiet: bool = False) -> None:
-        self.port, self.moto_port, self.quiet = port, moto_port, quiet
+                 quiet: bool = False, env: dict[str, str] | None = None) -> None:
+        self.port, self.moto_port, self.quiet, self.extra_env = port, moto_port, quiet, env or {}
         self.schedule_interval = schedule_interval
         self.url = f"http://127.0.0.1:{port}"
         self._moto: MotoServer | None = None
@@ -75,10 +75,11 @@ class LocalStack:
     def start(self) -> "LocalStack":
         self._moto = MotoServer(self.moto_port)
         moto_url = self._moto.start()
-        env = stack_env(moto_url)
+        env = stack_env(moto_url, **self.extra_env)
+        # This process runs the schedules against the same embedded AWS, with the same settings.
         os.environ.update({k: env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                                                "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "STAGE",
-                                               "TABLE_PREFIX")})
+                                               "TABLE_PREFIX", *self.extra_env)})
         create_all(env["TABLE_PREFIX"], REGION, moto_url)
         out = subprocess.DEVNULL if self.quiet else None
         self._chalice = subprocess.Popen(

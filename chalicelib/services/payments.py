@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import UpdateError
 
+from ..adapters.dynamodb.transactions import TxCancelled
 from ..domain.errors import ConflictError, NotFoundError, UnprocessableError
 from ..domain.orders import CANCELLED, EXPIRED, PAID, PENDING_PAYMENT, REFUND_REQUIRED
 from ..domain.timefmt import iso
@@ -31,9 +32,15 @@ class PaymentService:
                 return {"order_id": order_id, "status": order.status, "result": "duplicate"}
             now = iso(self._clock.now())
             try:
+                if order.status == PENDING_PAYMENT and order.payment_deadline < now:
+                    # Past its deadline the hold is forfeit whether or not the sweep has run yet:
+                    # release it here (exactly once, conditionally) and record the money for refund.
+                    self._release_expired(order, now)
+                    continue
                 if order.status == PENDING_PAYMENT:
                     updated = self._orders.transition(order_id, (PENDING_PAYMENT,), PAID, now, amount=amount,
-                                                      paid_at=now, transaction_id=transaction_id)
+                                                      unexpired_at=now, paid_at=now,
+                                                      transaction_id=transaction_id)
                     return {"order_id": order_id, "status": updated.status, "result": "paid"}
                 if order.status in (EXPIRED, CANCELLED):
                     updated = self._orders.transition(order_id, (order.status,), REFUND_REQUIRED, now,
@@ -47,3 +54,10 @@ class PaymentService:
             raise ConflictError(f"Order {order_id} is already {order.status} by another payment",
                                 code="ALREADY_PAID", status=order.status)
         raise ConflictError("The order kept changing; please retry", code="CONCURRENT_UPDATE")
+
+    def _release_expired(self, order, now: str) -> None:
+        try:
+            self._orders.release(order, EXPIRED, now)
+        except TxCancelled as exc:
+            if not exc.failed("order"):
+                raise  # someone else moved it first; the caller looks again

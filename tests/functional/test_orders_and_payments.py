@@ -174,3 +174,21 @@ def test_production_without_secrets_fails_closed(aws, clock):
     with pytest.raises(InvalidSignatureError):
         bootstrap.services().webhooks.payment("wechatpay", body, signature)
     bootstrap.reset()
+
+
+def test_payment_after_the_deadline_releases_the_hold_once_and_is_refund_required(api):
+    # GIVEN an order whose deadline has passed but which no sweep has expired yet
+    api.seed_live(capacity=10)
+    token, order = place(api)
+    api.clock.advance(minutes=16)
+    # WHEN the money arrives
+    status, ack, _ = api.pay(order["order_id"], 5000)
+    # THEN it is kept for a refund and the hold comes back exactly once
+    assert (status, ack["result"]) == (200, "refund_required")
+    assert remaining(api) == 10
+    from app import app
+    with Client(app, stage_name="local") as client:
+        assert client.lambda_.invoke("expire-unpaid-orders", load_event("schedule.json")).payload == {"expired": 0}
+    assert remaining(api) == 10
+    got = api.ok("GET", f"/orders/{order['order_id']}", token=token)
+    assert (got["status"], got["refund_reason"]) == ("refund_required", "paid_after_expired")

@@ -123,11 +123,11 @@ class OrderRepository:
         tx.commit()
 
     def transition(self, order_id: str, allowed_from: tuple[str, ...], target: str, now: str,
-                   *, amount: int | None = None, **fields) -> Order:
+                   *, amount: int | None = None, unexpired_at: str | None = None, **fields) -> Order:
         """Conditionally move an order to `target`; returns the updated order.
 
-        Raises UpdateError (ConditionalCheckFailed) when the order is not in `allowed_from`
-        or (for payments) its total is not `amount`.
+        Raises UpdateError (ConditionalCheckFailed) when the order is not in `allowed_from`,
+        or (for payments) its total is not `amount` or its deadline has passed.
         """
         m = OrderModel
         actions = [m.status.set(target), m.updated_at.set(now), m.pending.remove()]
@@ -135,6 +135,8 @@ class OrderRepository:
         condition = m.status.is_in(*allowed_from)
         if amount is not None:
             condition &= m.total == amount
+        if unexpired_at is not None:  # a payment only counts up to the payment deadline
+            condition &= m.payment_deadline >= unexpired_at
         model = OrderModel(order_id)
         model.update(actions=actions, condition=condition)
         return _order(model)
