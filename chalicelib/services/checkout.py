@@ -48,9 +48,11 @@ class CheckoutService:
             return self._place(order_id, print_, user_id, request), False
         except _Replay:
             return self._replay(order_id, print_), True
+        except _Rejected as rejected:  # the transaction ran and its order put passed: not a replay
+            raise rejected.error from None
         except DomainError:
-            # A replay of an order that succeeded earlier must return it, even if the offer has
-            # since sold out or the session ended: look for it only on this rejection path.
+            # Rejected before any transaction (e.g. the session has ended since): a replay of an
+            # order that succeeded earlier must still return it, so look for it on this path only.
             if self._orders.get(order_id, consistent=True) is not None:
                 return self._replay(order_id, print_), True
             raise
@@ -82,7 +84,7 @@ class CheckoutService:
                 if stale and not fresh:
                     fresh = True
                     continue
-                raise self._rejection(exc, order, session_id) from None
+                raise _Rejected(self._rejection(exc, order, session_id)) from None
         raise UnavailableError("The offer is very busy; please retry", code="CONTENTION")
 
     def _price(self, session_id: str | None, wanted, fresh: bool):
@@ -140,3 +142,11 @@ class CheckoutService:
 
 class _Replay(Exception):
     """The order put failed its condition: this key was used before."""
+
+
+class _Rejected(Exception):
+    """The transaction was cancelled for a business reason; the order put itself passed."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.message)
+        self.error = error

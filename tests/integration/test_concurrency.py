@@ -106,3 +106,20 @@ def test_cancel_payment_and_expiry_races_release_each_hold_exactly_once(stack):
     # each late buyer got their per-user allowance back exactly once
     for order in late:
         assert buy(stack.url, order["user"], "again", "race", quantity=2)[0] == 201
+
+
+def test_the_pay_cli_sends_a_correctly_signed_notification(stack):
+    import subprocess
+    import sys
+
+    seed(stack.url, "cli", capacity=5)
+    status, _, order_id = buy(stack.url, "cli-user", "k", "cli")
+    assert status == 201
+    wrong = subprocess.run([sys.executable, "-m", "chalicelib.local", "pay", order_id, "--amount", "1",
+                            "--url", stack.url], capture_output=True, text=True)
+    assert wrong.returncode == 1 and "AMOUNT_MISMATCH" in wrong.stdout
+    done = subprocess.run([sys.executable, "-m", "chalicelib.local", "pay", order_id, "--amount", "2500",
+                           "--url", stack.url], capture_output=True, text=True)
+    assert done.returncode == 0 and '"result": "paid"' in done.stdout
+    order = call(stack.url, "GET", f"/orders/{order_id}", token=token_for("cli-user"))[1]
+    assert order["status"] == "paid"
