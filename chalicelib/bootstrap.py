@@ -24,6 +24,9 @@ class Services:
     orders: Any
     payments: Any
     webhooks: Any
+    batching: Any
+    feed: Any
+    outbox: Any
 
 
 _lock = threading.Lock()
@@ -48,6 +51,10 @@ def _build(settings: Settings) -> Services:
     from .services.orders import OrderService
     from .services.payments import PaymentService
     from .services.webhooks import WebhookService
+    from .adapters.dynamodb.automation_repo import AutomationRepository
+    from .services.batching import BatchingService
+    from .services.feed import FeedService
+    from .services.outbox import OutboxService
 
     connection = models.configure(settings.table_prefix, settings.region, settings.dynamodb_endpoint)
     clock = _overrides.get("clock") or SystemClock()
@@ -61,8 +68,14 @@ def _build(settings: Settings) -> Services:
         provider = identity.WeChatIdentityProvider(lambda: secrets.resolve(settings.wechat_appid),
                                                    lambda: secrets.resolve(settings.wechat_secret))
     tokens = TokenService(lambda: secrets.resolve(settings.signing_key()), settings.token_ttl_seconds)
-    sessions = LiveSessionService(SessionRepository(connection), catalog_repo, clock,
-                                  TtlCache(settings.catalog_cache_seconds))
+    sessions_repo = SessionRepository(connection)
+    automation_repo = AutomationRepository(connection)
+    outbox = OutboxService(automation_repo, _overrides.get("notifier") or _notifier(settings), clock)
+    feed = FeedService(automation_repo, catalog_repo, settings)
+    batching = BatchingService(automation_repo, orders_repo, catalog_repo, sessions_repo, outbox, feed, clock,
+                               settings)
+    sessions = LiveSessionService(sessions_repo, catalog_repo, clock, TtlCache(settings.catalog_cache_seconds),
+                                  on_ended=batching.session_ended)
     payments = PaymentService(orders_repo, clock)
     deduper = _overrides.get("deduper") or EventDeduper(models.IdempotencyModel.Meta.table_name,
                                                         lambda: _dynamodb_client(settings))
@@ -72,11 +85,23 @@ def _build(settings: Settings) -> Services:
         catalog=CatalogService(catalog_repo, clock),
         sessions=sessions,
         checkout=CheckoutService(sessions, catalog_repo, orders_repo, clock,
-                                 deadline_seconds=settings.payment_deadline_seconds),
+                                 deadline_seconds=settings.payment_deadline_seconds, tz=settings.tz),
         orders=OrderService(orders_repo, clock),
         payments=payments,
         webhooks=WebhookService(settings, clock, deduper, payments),
+        batching=batching, feed=feed, outbox=outbox,
     )
+
+
+def _notifier(settings: Settings):
+    from .adapters import notifier, secrets
+
+    sink = settings.outbox_sink
+    if sink.startswith("file:"):
+        return notifier.FileNotifier(sink[len("file:"):])
+    if sink.startswith("wecom:"):
+        return notifier.WeComRobotNotifier(lambda: secrets.resolve(sink[len("wecom:"):]))
+    return notifier.LogNotifier()
 
 
 def _dynamodb_client(settings: Settings):

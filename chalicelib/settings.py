@@ -45,6 +45,15 @@ class Settings:
     wechat_appid: str | None = None
     wechat_secret: str | None = None
     webhook_secrets: Mapping[str, str] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"  # the community's local day and delivery times
+    low_stock_thresholds: tuple[int, ...] = (100, 50, 20, 10)
+    outbox_sink: str = "log"  # log | file:<path> | wecom:<robot webhook url or ssm:/name>
+
+    @property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.timezone)
 
     @property
     def sandbox_allowed(self) -> bool:
@@ -77,6 +86,10 @@ class Settings:
             wechat_appid=env.get("WECHAT_APPID") or None,
             wechat_secret=env.get("WECHAT_SECRET") or None,
             webhook_secrets=secrets,
+            timezone=env.get("LOCAL_TIMEZONE", "Asia/Shanghai"),
+            low_stock_thresholds=tuple(sorted((int(t) for t in _list(env, "LOW_STOCK_THRESHOLDS", "100,50,20,10")),
+                                              reverse=True)),
+            outbox_sink=env.get("OUTBOX_SINK", "log"),
         )
         settings.validate()
         return settings

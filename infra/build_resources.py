@@ -51,9 +51,46 @@ def table_resource(model) -> dict:
             "Properties": props}
 
 
+MAX_RETRY_ATTEMPTS = 5
+MAX_RECORD_AGE_SECONDS = 6 * 3600
+
+
+def stream_consumers() -> dict:
+    """Each `on_dynamodb_record` handler of app.py, bound to its table's StreamArn with partial batch
+    responses, bisect-on-error, bounded retries and an SQS on-failure destination."""
+    from chalice.app import DynamoDBEventConfig
+    from chalice.utils import to_cfn_resource_name
+
+    from app import app
+
+    by_suffix = {models.table_suffix(m): _logical_id(models.table_suffix(m)) for m in models.ALL_MODELS}
+    functions = {}
+    for source in app.event_sources:
+        if not isinstance(source, DynamoDBEventConfig):
+            continue
+        table = source.stream_arn.split(":table/", 1)[1].split("/", 1)[0]
+        suffix = next(sfx for sfx in by_suffix if table.endswith("-" + sfx))
+        function = to_cfn_resource_name(source.name)
+        functions[function] = {"Properties": {"Events": {f"{function}DynamodbEventSource": {"Properties": {
+            "Stream": {"Fn::GetAtt": [by_suffix[suffix], "StreamArn"]},
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "BisectBatchOnFunctionError": True,
+            "MaximumRetryAttempts": MAX_RETRY_ATTEMPTS,
+            "MaximumRecordAgeInSeconds": MAX_RECORD_AGE_SECONDS,
+            "DestinationConfig": {"OnFailure": {"Type": "SQS",
+                                                "Destination": {"Fn::GetAtt": ["StreamFailuresQueue", "Arn"]}}},
+        }}}}}
+    return functions
+
+
 def render() -> dict:
     resources = {_logical_id(models.table_suffix(m)): table_resource(m) for m in models.ALL_MODELS}
     outputs = {f"{name}Name": {"Value": {"Ref": name}} for name in resources}
+    resources["StreamFailuresQueue"] = {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {"QueueName": {"Fn::Sub": "${TablePrefix}-stream-failures"},
+                       "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}}
+    resources.update(stream_consumers())
     for name, resource in resources.items():
         if "StreamSpecification" in resource["Properties"]:
             outputs[f"{name}StreamArn"] = {"Value": {"Fn::GetAtt": [name, "StreamArn"]}}

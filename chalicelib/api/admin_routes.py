@@ -76,3 +76,14 @@ def end_live_session(call, session_id):
     svc = services().sessions
     svc.end(session_id)
     return serialize.live_session(*svc.view(session_id))
+
+
+@endpoint(bp, "/admin/pickup-manifests", auth=ADMIN, query=s.ManifestQuery, response=s.ManifestOut,
+          errors=(400, 403))
+def pickup_manifests(call):
+    """Per pickup point: the orders, buyers, products and quantities delivered on a date."""
+    from ..services.batching import manifest
+
+    svc = services()
+    points = manifest(svc.batching.orders_repo, svc.batching.catalog_repo, call.query.date)
+    return s.ManifestOut(date=call.query.date, pickup_points=points)

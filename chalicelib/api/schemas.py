@@ -18,6 +18,7 @@ class In(BaseModel):
 # -- requests ---------------------------------------------------------------------------------
 class LoginIn(In):
     code: str = Field(min_length=1, max_length=128)
+    nickname: str | None = Field(default=None, min_length=1, max_length=32)  # shown masked: 王**
 
 
 class ProductIn(In):
@@ -238,3 +239,62 @@ class WebhookAckOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     stage: str
+
+
+class FeedQuery(ListQuery):
+    since: str | None = Field(default=None, max_length=40)
+
+
+class ManifestQuery(In):
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BatchOut(BaseModel):
+    community_id: str
+    batch_id: str
+    units: int
+    threshold: int
+    state: str
+    progress: float
+    delivery_at: str | None
+
+
+class FeedEventOut(BaseModel):
+    type: str
+    at: str
+    text: str
+    quantity: int | None = None
+    community_id: str | None = None
+    product_id: str | None = None
+    remaining: int | None = None
+
+
+class FeedOut(BaseModel):
+    items: list[FeedEventOut]
+    next_cursor: str | None
+
+
+class ManifestLineOut(BaseModel):
+    product_id: str
+    quantity: int
+
+
+class ManifestOrderOut(BaseModel):
+    order_id: str
+    buyer: str
+    status: str
+    items: list[ManifestLineOut]
+
+
+class PickupPointManifestOut(BaseModel):
+    community_id: str
+    name: str
+    pickup_point: PickupPointOut
+    units: int
+    products: list[ManifestLineOut]
+    orders: list[ManifestOrderOut]
+
+
+class ManifestOut(BaseModel):
+    date: str
+    pickup_points: list[PickupPointManifestOut]

@@ -19,7 +19,7 @@ def _provider() -> str:
 @endpoint(bp, "/auth/login", "POST", auth=PUBLIC, body=s.LoginIn, response=s.LoginOut, errors=(400, 401, 503))
 def login(call):
     """Exchange a mini-program login code for a bearer token."""
-    session = services().auth.login(call.body.code)
+    session = services().auth.login(call.body.code, call.body.nickname)
     return s.LoginOut(token=session.token, user_id=session.user_id, expires_at=iso(session.expires_at))
 
 

@@ -21,3 +21,18 @@ def expire_unpaid_orders(event=None) -> dict:
     logger.info("expired unpaid orders", extra={"expired": total})
     return {"expired": total}
 
+
+
+def cut_off_batches(event=None) -> dict:
+    """Batches past their cut-off get their community's below-threshold policy (or confirm if reached)."""
+    outcome = services().batching.cut_off()
+    logger.info("batch cut-off", extra=outcome)
+    return outcome
+
+
+def retry_outbox(event=None) -> dict:
+    """Messages whose delivery failed (or whose worker died) get another attempt."""
+    outcome = services().outbox.retry_undelivered()
+    if outcome:
+        logger.info("outbox retry", extra=outcome)
+    return outcome

@@ -1,7 +1,7 @@
 """Orders: lines, totals and the guarded state machine."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import IllegalTransitionError
 
@@ -68,7 +68,8 @@ class Order:
     paid_at: str | None = None
     transaction_id: str | None = None
     refund_reason: str | None = None
-    extra: dict = field(default_factory=dict)
+    batch_key: str | None = None  # "<community>#<batch id>": the community batch it counts toward
+    delivery_at: str | None = None
 
     @property
     def total(self) -> int:

@@ -10,7 +10,7 @@ def create_all(prefix: str, region: str, endpoint: str | None) -> list[str]:
     for model in models.ALL_MODELS:
         if not model.exists():
             model.create_table(wait=False)  # moto makes tables ACTIVE at once
-            if model is models.IdempotencyModel:
+            if any(type(a).__name__ == "TTLAttribute" for a in model.get_attributes().values()):
                 model.update_ttl(ignore_update_ttl_errors=True)
         created.append(model.Meta.table_name)
     return created

@@ -24,12 +24,12 @@ class AuthService:
     def __init__(self, identity, tokens, catalog_repo, clock) -> None:
         self._identity, self._tokens, self._repo, self._clock = identity, tokens, catalog_repo, clock
 
-    def login(self, code: str) -> Session:
+    def login(self, code: str, nickname: str | None = None) -> Session:
         openid = self._identity.openid_for(code)
         user_id = user_id_for(openid)
         now = self._clock.now()
         token, expires = self._tokens.issue(user_id, now)
-        self._repo.upsert_user(user_id, openid, iso(now))
+        self._repo.upsert_user(user_id, openid, iso(now), nickname)
         return Session(token, user_id, expires)
 
     def authenticate(self, token: str) -> str:

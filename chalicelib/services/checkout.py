@@ -14,6 +14,7 @@ from typing import Any
 
 from ..adapters.dynamodb.transactions import TxCancelled
 from ..domain import pricing
+from ..domain.batching import batch_id_for, batch_key
 from ..domain.errors import (DomainError, IdempotencyInProgressError, IdempotencyKeyReusedError,
                              InvalidInputError, LimitExceededError, NotFoundError,
                              OfferNotLiveError, SoldOutError, UnavailableError)
@@ -31,10 +32,10 @@ def _num(item: dict | None, name: str) -> int | None:
 
 
 class CheckoutService:
-    def __init__(self, sessions, catalog_repo, orders_repo, clock, *, deadline_seconds: int,
+    def __init__(self, sessions, catalog_repo, orders_repo, clock, *, deadline_seconds: int, tz,
                  sleep=time.sleep) -> None:
         self._sessions, self._catalog, self._orders = sessions, catalog_repo, orders_repo
-        self._clock, self._deadline, self._sleep = clock, deadline_seconds, sleep
+        self._clock, self._deadline, self._tz, self._sleep = clock, deadline_seconds, tz, sleep
 
     def place_order(self, user_id: str, idempotency_key: str | None, request: dict[str, Any]) -> tuple[Order, bool]:
         """Return (order, replayed). Raises a DomainError for every rejection; writes nothing then."""
@@ -70,7 +71,9 @@ class CheckoutService:
             order = Order(order_id=order_id, user_id=user_id, status=PENDING_PAYMENT, lines=lines,
                           created_at=iso(now), payment_deadline=iso(now + timedelta(seconds=self._deadline)),
                           community_id=community_id, live_session_id=session_id,
-                          invite_code=request.get("invite_code"), fingerprint=print_)
+                          invite_code=request.get("invite_code"), fingerprint=print_,
+                          batch_key=batch_key(community_id, batch_id_for(session_id, iso(now), self._tz))
+                          if community_id else None)
             try:
                 self._orders.create_with_holds(order, limits, iso(now))
                 return order

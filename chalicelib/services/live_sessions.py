@@ -7,8 +7,9 @@ from ..domain.timefmt import iso
 
 
 class LiveSessionService:
-    def __init__(self, sessions, catalog_repo, clock, cache) -> None:
+    def __init__(self, sessions, catalog_repo, clock, cache, on_ended=None) -> None:
         self._sessions, self._catalog, self._clock, self._cache = sessions, catalog_repo, clock, cache
+        self._on_ended = on_ended  # (session_id, ended_at): batches learn their cut-off
 
     def put_session(self, session: LiveSession) -> LiveSession:
         missing = sorted({o.product_id for o in session.offers}
@@ -52,7 +53,10 @@ class LiveSessionService:
         return self._move(session_id, LIVE)
 
     def end(self, session_id: str) -> LiveSession:
-        return self._move(session_id, ENDED)
+        session = self._move(session_id, ENDED)
+        if self._on_ended:
+            self._on_ended(session_id, iso(self._clock.now()))
+        return session
 
     def _move(self, session_id: str, target: str) -> LiveSession:
         allowed = tuple(s for s, targets in SESSION_TRANSITIONS.items() if target in targets)

@@ -77,11 +77,20 @@ class CatalogRepository:
             return None
 
     # -- users ------------------------------------------------------------------------------
-    def upsert_user(self, user_id: str, openid: str, now: str) -> None:
-        UserModel(user_id).update(actions=[
-            UserModel.openid.set(openid),
-            UserModel.created_at.set(UserModel.created_at | now),
-        ])
+    def upsert_user(self, user_id: str, openid: str, now: str, nickname: str | None = None) -> None:
+        actions = [UserModel.openid.set(openid), UserModel.created_at.set(UserModel.created_at | now)]
+        if nickname:
+            actions.append(UserModel.nickname.set(nickname))
+        UserModel(user_id).update(actions=actions)
+
+    def display_names(self, user_ids: list[str]) -> dict[str, str | None]:
+        ids = list(dict.fromkeys(user_ids))
+        return {m.user_id: m.nickname for m in UserModel.batch_get(ids, attributes_to_get=["user_id", "nickname"])} \
+            if ids else {}
+
+    def community_names(self, community_ids: list[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(community_ids))
+        return {m.community_id: m.name for m in CommunityModel.batch_get(ids)} if ids else {}
 
     def user_community(self, user_id: str) -> str | None:
         try:

@@ -78,6 +78,7 @@ class UserModel(_Base):
 
     user_id = UnicodeAttribute(hash_key=True)
     openid = UnicodeAttribute()
+    nickname = UnicodeAttribute(null=True)
     community_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
 
@@ -164,6 +165,20 @@ class OrderModel(_Base):
         pending = UnicodeAttribute(hash_key=True)
         payment_deadline = UnicodeAttribute(range_key=True)
 
+    class BatchIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "batch-index"
+            projection = AllProjection()
+        batch_key = UnicodeAttribute(hash_key=True)
+        order_id = UnicodeAttribute(range_key=True)
+
+    class DeliveryIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "delivery-index"
+            projection = AllProjection()
+        delivery_date = UnicodeAttribute(hash_key=True)
+        order_id = UnicodeAttribute(range_key=True)
+
     order_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -180,8 +195,106 @@ class OrderModel(_Base):
     paid_at = UnicodeAttribute(null=True)
     transaction_id = UnicodeAttribute(null=True)
     refund_reason = UnicodeAttribute(null=True)
+    buyer_name = UnicodeAttribute(null=True)     # masked at display time, never shown raw
+    batch_key = UnicodeAttribute(null=True)      # "<community>#<batch id>" once paid (batching)
+    delivery_at = UnicodeAttribute(null=True)
+    delivery_date = UnicodeAttribute(null=True)  # local date of delivery once confirmed (manifests)
     user_index = UserIndex()
     pending_index = PendingIndex()
+    batch_index = BatchIndex()
+    delivery_index = DeliveryIndex()
+
+
+class BatchModel(_Base):
+    """A community's batch: (community, live session) or (community, day). Units are paid units."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "batches"
+        stream_view_type = NEW_AND_OLD_IMAGES
+
+    class CutoffIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "cutoff-index"
+            projection = AllProjection()
+        state = UnicodeAttribute(hash_key=True)
+        cutoff_at = UnicodeAttribute(range_key=True)
+
+    class SessionIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "session-index"
+            projection = AllProjection()
+        live_session_id = UnicodeAttribute(hash_key=True)
+        community_id = UnicodeAttribute(range_key=True)
+
+    community_id = UnicodeAttribute(hash_key=True)
+    batch_id = UnicodeAttribute(range_key=True)
+    units = NumberAttribute(default=0)
+    threshold = NumberAttribute()
+    state = UnicodeAttribute()  # open | confirmed | below_threshold
+    live_session_id = UnicodeAttribute(null=True)
+    cutoff_at = UnicodeAttribute(null=True)
+    delivery_at = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    cutoff_index = CutoffIndex()
+    session_index = SessionIndex()
+
+
+class EffectModel(_Base):
+    """Ledger of stream effects already applied (one item per effect), so re-delivery is a no-op."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "effects"
+
+    effect_id = UnicodeAttribute(hash_key=True)
+    expires = TTLAttribute(null=True)
+
+
+class FeedModel(_Base):
+    """Live-room feed events; the sort key is derived from the cause, so a re-delivery cannot duplicate."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "feed"
+
+    session_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)  # "<at>#<type>#<cause>"
+    type = UnicodeAttribute()
+    at = UnicodeAttribute()
+    text = UnicodeAttribute()
+    data = MapAttribute(default=dict)
+    expires = TTLAttribute(null=True)
+
+
+class OutboxModel(_Base):
+    """Outbound messages, written once per cause (deterministic id) and delivered by the stream."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "outbox"
+        stream_view_type = NEW_AND_OLD_IMAGES
+
+    class PendingIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "undelivered-index"
+            projection = AllProjection()
+        undelivered = UnicodeAttribute(hash_key=True)
+        created_at = UnicodeAttribute(range_key=True)
+
+    message_id = UnicodeAttribute(hash_key=True)
+    channel = UnicodeAttribute()       # e.g. "community:<id>"
+    kind = UnicodeAttribute()          # batch_reached, below_threshold, ...
+    text = UnicodeAttribute()
+    status = UnicodeAttribute()        # pending | sending | sent | failed
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    undelivered = UnicodeAttribute(null=True)  # "1" until sent (sparse retry index)
+    created_at = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    undelivered_index = PendingIndex()
 
 
 class IdempotencyModel(_Base):
@@ -197,7 +310,7 @@ class IdempotencyModel(_Base):
 
 ALL_MODELS: tuple[type[Model], ...] = (
     ProductModel, CommunityModel, UserModel, LiveSessionModel, OfferModel,
-    PurchaseLimitModel, OrderModel, IdempotencyModel,
+    PurchaseLimitModel, OrderModel, BatchModel, EffectModel, FeedModel, OutboxModel, IdempotencyModel,
 )
 _SUFFIX = {model: model.Meta.table_name for model in ALL_MODELS}
 

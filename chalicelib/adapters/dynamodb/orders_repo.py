@@ -24,7 +24,8 @@ def _order(m: OrderModel) -> Order:
                  created_at=m.created_at, payment_deadline=m.payment_deadline,
                  community_id=m.community_id, live_session_id=m.live_session_id,
                  invite_code=m.invite_code, fingerprint=m.fingerprint, paid_at=m.paid_at,
-                 transaction_id=m.transaction_id, refund_reason=m.refund_reason)
+                 transaction_id=m.transaction_id, refund_reason=m.refund_reason, batch_key=m.batch_key,
+                 delivery_at=m.delivery_at)
 
 
 def offer_key(session_id: str, product_id: str) -> str:
@@ -46,6 +47,12 @@ class OrderRepository:
         result = OrderModel.user_index.query(user_id, limit=limit, scan_index_forward=False,
                                              last_evaluated_key=start)
         return [_order(m) for m in result], cursors.encode(result.last_evaluated_key)
+
+    def in_batch(self, batch_key: str) -> list[Order]:
+        return [_order(m) for m in OrderModel.batch_index.query(batch_key)]
+
+    def for_delivery_date(self, date: str) -> list[Order]:
+        return [_order(m) for m in OrderModel.delivery_index.query(date)]
 
     def due_for_expiry(self, now: str, limit: int = 100) -> list[str]:
         result = OrderModel.pending_index.query(PENDING_FLAG, OrderModel.payment_deadline <= now,
@@ -156,7 +163,7 @@ class OrderRepository:
             total=order.total, community_id=order.community_id, live_session_id=order.live_session_id,
             invite_code=order.invite_code, created_at=order.created_at, updated_at=now,
             payment_deadline=order.payment_deadline, pending=PENDING_FLAG,
-            fingerprint=order.fingerprint)
+            fingerprint=order.fingerprint, batch_key=order.batch_key)
 
 
 __all__ = ["OrderRepository", "UpdateError", "offer_key"]

@@ -33,6 +33,14 @@ class SessionRepository:
         offers = [_offer(o) for o in OfferModel.query(session_id, consistent_read=consistent)]
         return _session(model, offers)
 
+    def get_times(self, session_id: str) -> dict:
+        """When a session is scheduled to end and when it really ended (for batch cut-offs)."""
+        try:
+            m = LiveSessionModel.get(session_id, attributes_to_get=["scheduled_end", "ended_at"])
+        except DoesNotExist:
+            return {}
+        return {"scheduled_end": m.scheduled_end, "ended_at": m.ended_at}
+
     def save(self, session: LiveSession, existing: LiveSession | None, now: str) -> None:
         """Create or replace a session and its offers in one transaction.
 
