@@ -22,7 +22,8 @@ def stack_env(moto_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
                AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_ENDPOINT_URL=moto_url,
-               STAGE="local", TABLE_PREFIX=env.get("TABLE_PREFIX", "livecommerce-local"))
+               STAGE="local", TABLE_PREFIX=env.get("TABLE_PREFIX", "livecommerce-local"),
+               OUTBOX_SINK=env.get("OUTBOX_SINK", "file:.local/outbox.jsonl"))
     env.update(extra)
     return env
 
@@ -51,12 +52,13 @@ class Scheduler(threading.Thread):
         from ..automation import schedules
 
         while not self._stop_event.wait(self.interval):
-            try:
-                result = schedules.expire_unpaid_orders({})
-                if result["expired"]:
-                    print(f"[scheduler] expired {result['expired']} unpaid order(s)", flush=True)
-            except Exception as exc:  # keep ticking; the next minute retries
-                print(f"[scheduler] error: {exc}", file=sys.stderr, flush=True)
+            for job in (schedules.expire_unpaid_orders, schedules.cut_off_batches, schedules.retry_outbox):
+                try:
+                    result = job({})
+                    if any(result.values()):
+                        print(f"[scheduler] {job.__name__}: {result}", flush=True)
+                except Exception as exc:  # keep ticking; the next minute retries
+                    print(f"[scheduler] {job.__name__} error: {exc}", file=sys.stderr, flush=True)
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -71,6 +73,7 @@ class LocalStack:
         self._moto: MotoServer | None = None
         self._chalice: subprocess.Popen | None = None
         self._scheduler: Scheduler | None = None
+        self.pump = None
 
     def start(self) -> "LocalStack":
         self._moto = MotoServer(self.moto_port)
@@ -79,7 +82,7 @@ class LocalStack:
         # This process runs the schedules against the same embedded AWS, with the same settings.
         os.environ.update({k: env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                                                "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "STAGE",
-                                               "TABLE_PREFIX", *self.extra_env)})
+                                               "TABLE_PREFIX", "OUTBOX_SINK", *self.extra_env)})
         create_all(env["TABLE_PREFIX"], REGION, moto_url)
         out = subprocess.DEVNULL if self.quiet else None
         self._chalice = subprocess.Popen(
@@ -91,6 +94,10 @@ class LocalStack:
         except RuntimeError:
             self.stop()
             raise
+        from .pump import StreamPump, app_targets
+
+        self.pump = StreamPump(moto_url, app_targets(env["TABLE_PREFIX"]), region=REGION)
+        self.pump.start()
         self._scheduler = Scheduler(self.schedule_interval)
         self._scheduler.start()
         self.moto_url = moto_url
@@ -99,6 +106,8 @@ class LocalStack:
     def stop(self) -> None:
         if self._scheduler:
             self._scheduler.stop()
+        if self.pump:
+            self.pump.stop()
         if self._chalice and self._chalice.poll() is None:
             os.killpg(self._chalice.pid, signal.SIGTERM)
             try:
