@@ -67,7 +67,7 @@ def _build(settings: Settings) -> Services:
     else:
         provider = identity.WeChatIdentityProvider(lambda: secrets.resolve(settings.wechat_appid),
                                                    lambda: secrets.resolve(settings.wechat_secret))
-    tokens = TokenService(lambda: secrets.resolve(settings.signing_key()), settings.token_ttl_seconds)
+    tokens = TokenService(lambda: secrets.resolve(settings.signing_key()), settings.token_ttl_seconds, clock)
     sessions_repo = SessionRepository(connection)
     automation_repo = AutomationRepository(connection)
     outbox = OutboxService(automation_repo, _overrides.get("notifier") or _notifier(settings), clock)

@@ -89,6 +89,21 @@ class Api:
             self.ok("POST", f"/admin/live-sessions/{session_id}/start")
 
 
+class RecordingNotifier:
+    """A notifier fake: records what was sent; can be told to fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+        self.fail = False
+
+    def send(self, channel: str, text: str, message_id: str) -> None:
+        from chalicelib.adapters.notifier import DeliveryError
+
+        if self.fail:
+            raise DeliveryError("robot down")
+        self.sent.append((channel, text, message_id))
+
+
 @pytest.fixture
 def api(aws, clock):
     from chalice.test import Client
@@ -96,9 +111,12 @@ def api(aws, clock):
     from app import app
     from chalicelib import bootstrap
 
-    bootstrap.reset(clock=clock)
+    notifier = RecordingNotifier()
+    bootstrap.reset(clock=clock, notifier=notifier)
     with Client(app, stage_name="local") as client:
-        yield Api(client, clock)
+        api = Api(client, clock)
+        api.notifier = notifier
+        yield api
     bootstrap.reset()
 
 

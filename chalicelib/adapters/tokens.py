@@ -12,9 +12,10 @@ ISSUER = "livecommerce"
 
 
 class TokenService:
-    def __init__(self, secret: Callable[[], str | None], ttl_seconds: int) -> None:
+    def __init__(self, secret: Callable[[], str | None], ttl_seconds: int, clock=None) -> None:
         self._secret_source = secret  # resolved on first use (it may live in SSM), never at import
         self._ttl = ttl_seconds
+        self._clock = clock  # expiry is judged by the injected clock (PyJWT would use the wall clock)
 
     @property
     def _secret(self) -> str | None:
@@ -38,9 +39,14 @@ class TokenService:
             raise UnauthenticatedError("Sign-in is not configured on this stage")
         try:
             claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=ISSUER,
-                                options={"require": ["sub", "exp", "iss"]})
+                                options={"require": ["sub", "exp", "iss"], "verify_exp": self._clock is None,
+                                         "verify_iat": False})
         except jwt.ExpiredSignatureError:
             raise UnauthenticatedError("The token has expired", code="TOKEN_EXPIRED") from None
         except jwt.PyJWTError:
             raise UnauthenticatedError("The token is not valid", code="INVALID_TOKEN") from None
+        if self._clock is not None:
+            expires = claims["exp"]
+            if not isinstance(expires, (int, float)) or expires <= self._clock.timestamp():
+                raise UnauthenticatedError("The token has expired", code="TOKEN_EXPIRED")
         return str(claims["sub"])
