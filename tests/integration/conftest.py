@@ -3,11 +3,16 @@ import os
 
 import pytest
 
-DEADLINE_SECONDS = 4
+DEADLINE_SECONDS = 12
 
 
 @pytest.fixture(scope="session")
-def stack():
+def outbox_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("outbox") / "outbox.jsonl"
+
+
+@pytest.fixture(scope="session")
+def stack(outbox_file):
     from chalicelib import bootstrap
     from chalicelib.local.client import free_port
     from chalicelib.local.stack import LocalStack
@@ -15,7 +20,8 @@ def stack():
     saved = dict(os.environ)
     bootstrap.reset()
     stack = LocalStack(port=free_port(), quiet=True, schedule_interval=3600,
-                       env={"PAYMENT_DEADLINE_SECONDS": str(DEADLINE_SECONDS), "CATALOG_CACHE_SECONDS": "5"})
+                       env={"PAYMENT_DEADLINE_SECONDS": str(DEADLINE_SECONDS), "CATALOG_CACHE_SECONDS": "5",
+                            "OUTBOX_SINK": f"file:{outbox_file}"})
     stack.start()
     yield stack
     stack.stop()
