@@ -12,7 +12,7 @@ from ..bootstrap import services
 from ..domain.batching import OPEN, Batch
 from ..domain.orders import CONFIRMED, PAID, PENDING_PAYMENT, REFUND_REQUIRED, REFUNDED
 from ..services.batching import UnitChange
-from .records import _int, guarded, order_from_image, record_time, run_batch
+from .records import _int, guarded, logger, order_from_image, record_time, run_batch
 
 INSERT, MODIFY = DynamoDBRecordEventName.INSERT, DynamoDBRecordEventName.MODIFY
 COUNTED = (PAID, CONFIRMED)
@@ -45,17 +45,20 @@ def plan_orders(records) -> dict:
             if change:
                 changes[change.batch_key].append((seq, change, order_from_image(record.dynamodb.new_image)))
         except (KeyError, ValueError, TypeError) as exc:  # a poison record fails alone
+            logger.warning("malformed order record", extra={"sequence": seq, "error": repr(exc)})
             failures[seq] = exc
     if placed:
         try:
             svc.feed.orders_placed([order for _, order in placed])
         except Exception as exc:
+            logger.exception("feed for placed orders failed")
             failures.update({seq: exc for seq, _ in placed})
     for key, group in changes.items():
         try:
             batch = svc.batching.count([change for _, change, _ in group])[key]
             svc.batching.join_confirmed([order for _, change, order in group if change.units > 0], batch)
         except Exception as exc:
+            logger.exception("batch counting failed", extra={"batch_key": key})
             failures.update({seq: exc for seq, _, _ in group})
     return failures
 

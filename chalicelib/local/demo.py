@@ -2,21 +2,27 @@
 from __future__ import annotations
 
 import collections
+import json
+import tempfile
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 from ..settings import Settings
 from .client import call, free_port, login, pay
 from .stack import LocalStack
 
-SHOPPERS, CAPACITY, PAYERS = 200, 50, 30
+SHOPPERS, CAPACITY, PAYERS, THRESHOLD = 200, 50, 30, 25
+
+
+SURNAMES = "王李张刘陈杨赵黄周吴"
 
 
 def seed(url: str) -> None:
     steps = [
         ("PUT", "/admin/products/qingtuan", {"title": "春日青团 (6只装)", "list_price": 3000, "stock": 500,
                                               "category": "bakery", "tags": ["seasonal"]}),
-        ("PUT", "/admin/communities/garden", {"name": "XX花园", "batch_threshold": 50,
+        ("PUT", "/admin/communities/garden", {"name": "XX花园", "batch_threshold": THRESHOLD,
                                               "pickup_point": {"name": "北门驿站", "address": "XX花园北门"}}),
         ("PUT", "/admin/live-sessions/spring-live", {
             "title": "春季新品直播", "platform": "demo", "platform_room_id": "room-1",
@@ -30,7 +36,8 @@ def seed(url: str) -> None:
 
 
 def shopper(url: str, n: int) -> tuple[str, int, dict]:
-    token = login(url, f"shopper{n:03d}")
+    token = call(url, "POST", "/auth/login", {"code": f"shopper{n:03d}", "nickname": SURNAMES[n % len(SURNAMES)]
+                                              + "先生"})[1]["token"]
     call(url, "PUT", "/me/community", {"community_id": "garden"}, token=token)
     status, body = call(url, "POST", "/orders", {"items": [{"product_id": "qingtuan", "quantity": 1}],
                                                  "live_session_id": "spring-live"},
@@ -39,7 +46,8 @@ def shopper(url: str, n: int) -> tuple[str, int, dict]:
 
 
 def main() -> None:
-    with LocalStack(port=free_port(), quiet=True) as stack:
+    outbox = Path(tempfile.mkdtemp()) / "outbox.jsonl"
+    with LocalStack(port=free_port(), quiet=True, env={"OUTBOX_SINK": f"file:{outbox}"}) as stack:
         url = stack.url
         seed(url)
         print(f"Local stack on {url}; live session 'spring-live' is live with {CAPACITY} units at 25.00 CNY")
@@ -64,6 +72,24 @@ def main() -> None:
         print(f"  paid           : {paid} of the first {PAYERS} orders (the rest expire after the deadline)")
         units = sum(o["total"] for o in orders[:PAYERS]) // 2500
         print(f"  GMV paid       : {sum(o['total'] for o in orders[:PAYERS]) / 100:.2f} CNY ({units} units)")
+        deadline = time.monotonic() + 20  # the streams are asynchronous: wait for the pump to catch up
+        while time.monotonic() < deadline:
+            stack.pump.drain()
+            _, batch = call(url, "GET", "/communities/garden/batches/spring-live")
+            if batch["units"] >= paid and (batch["state"] != "confirmed" or outbox.exists()):
+                break
+            time.sleep(0.2)
+        print(f"\nCommunity batch XX花园 / spring-live: {batch['units']}/{batch['threshold']} units, "
+              f"state={batch['state']}, delivery_at={batch['delivery_at']}")
+        _, feed = call(url, "GET", "/live-sessions/spring-live/feed?limit=100")
+        kinds = collections.Counter(e["type"] for e in feed["items"])
+        print(f"Live-room feed: {dict(kinds)}; latest:")
+        for item in [e for e in feed["items"] if e["type"] != "order_placed"][-4:] + feed["items"][:2]:
+            print(f"  {item['at']}  {item['type']:<13} {item['text']}")
+        print("Broadcasts sent:")
+        for line in outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []:
+            message = json.loads(line)
+            print(f"  [{message['channel']}] {message['text']}")
 
 
 if __name__ == "__main__":

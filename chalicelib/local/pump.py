@@ -34,7 +34,7 @@ def lambda_record(record: dict, stream_arn: str, region: str) -> dict:
 class _Shard:
     stream_arn: str
     shard_id: str
-    iterator: str | None
+    last_fetched: str | None = None  # sequence number of the last record read into the buffer
     buffer: list = field(default_factory=list)
     attempts: int = 0
 
@@ -84,10 +84,19 @@ class StreamPump(threading.Thread):
         if not target.shards:
             arn = self._ddb.describe_table(TableName=target.table)["Table"]["LatestStreamArn"]
             for shard in self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-                iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
-                                                            ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-                target.shards.append(_Shard(arn, shard["ShardId"], iterator))
+                target.shards.append(_Shard(arn, shard["ShardId"]))
         return target.shards
+
+    def _iterator(self, shard: _Shard) -> str:
+        """A fresh iterator after the last record read, every pass. (Iterators expire after 15 minutes
+        in DynamoDB; locally, moto swaps a table's stream shard object when it rolls back a cancelled
+        transaction, which strands an iterator held across that rollback.)"""
+        if shard.last_fetched is None:
+            kwargs = {"ShardIteratorType": "TRIM_HORIZON"}
+        else:
+            kwargs = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": shard.last_fetched}
+        return self._streams.get_shard_iterator(StreamArn=shard.stream_arn, ShardId=shard.shard_id,
+                                                **kwargs)["ShardIterator"]
 
     def pump_once(self) -> int:
         """One pass over every shard: fetch, deliver one batch each; returns records delivered."""
@@ -97,10 +106,11 @@ class StreamPump(threading.Thread):
         with self._lock:
             for target in self._targets:
                 for shard in self._shards(target):
-                    if len(shard.buffer) < target.batch_size and shard.iterator:
-                        page = self._streams.get_records(ShardIterator=shard.iterator,
+                    if len(shard.buffer) < target.batch_size:
+                        page = self._streams.get_records(ShardIterator=self._iterator(shard),
                                                          Limit=target.batch_size - len(shard.buffer))
-                        shard.iterator = page.get("NextShardIterator")
+                        if page["Records"]:
+                            shard.last_fetched = page["Records"][-1]["dynamodb"]["SequenceNumber"]
                         shard.buffer += [lambda_record(r, shard.stream_arn, self._region) for r in page["Records"]]
                     if shard.buffer:
                         moved += self._deliver(target, shard, LambdaContext(target.table, 512))

@@ -83,6 +83,9 @@ class LocalStack:
         os.environ.update({k: env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                                                "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "STAGE",
                                                "TABLE_PREFIX", "OUTBOX_SINK", *self.extra_env)})
+        from .. import bootstrap
+
+        bootstrap.reset()  # services built earlier in this process must not keep another endpoint
         create_all(env["TABLE_PREFIX"], REGION, moto_url)
         out = subprocess.DEVNULL if self.quiet else None
         self._chalice = subprocess.Popen(
@@ -108,6 +111,7 @@ class LocalStack:
             self._scheduler.stop()
         if self.pump:
             self.pump.stop()
+            self.pump.join(timeout=10)  # let the last pass finish before the embedded AWS goes away
         if self._chalice and self._chalice.poll() is None:
             os.killpg(self._chalice.pid, signal.SIGTERM)
             try:

@@ -5,13 +5,16 @@ import boto3
 
 from chalicelib.local.moto_server import MotoServer
 from chalicelib.local.pump import StreamPump, Target
-from chalicelib.local.tables import create_all
 
 
 def test_partial_failures_are_redelivered_from_the_first_failure_and_poison_is_parked(tmp_path, monkeypatch):
     with MotoServer() as url:
-        create_all("pumptest", "us-east-1", url)
+        # a table of its own, made with boto3: the PynamoDB models stay bound to the session's stack
         ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
+        ddb.create_table(TableName="pumptest-outbox", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "message_id", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "message_id", "KeyType": "HASH"}],
+                         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
         for n in range(5):
             ddb.put_item(TableName="pumptest-outbox", Item={"message_id": {"S": f"m{n}"}})
         deliveries = []
