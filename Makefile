@@ -24,6 +24,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/checkout_bench.py
+	$(PY) bench/streams_bench.py
 
 # Package the app with the infra/ resources merged in and validate the CloudFormation with cfn-lint.
 lint-template: $(STAMP)

@@ -200,3 +200,14 @@ def test_batch_view_and_pickup_manifest(api, lam):
     assert api.ok("GET", "/admin/pickup-manifests?date=2026-11-24")["pickup_points"] == []
     status, body, _ = api.call("GET", "/admin/pickup-manifests?date=tomorrow")
     assert (status, body["code"]) == (400, "VALIDATION_ERROR")
+
+
+def test_remove_records_and_unrelated_modifications_change_nothing(api, lam, unchanged):
+    from tests.conftest import load_event
+
+    api.seed_live(capacity=20)
+    community(api)
+    with unchanged():
+        assert lam("orders-stream", load_event("dynamodb_orders_remove.json")) == {"batchItemFailures": []}
+        rising = se.event(se.offer_record("s1", "p1", 5, 8))  # capacity coming back is not news
+        assert lam("offers-stream", rising) == {"batchItemFailures": []}
