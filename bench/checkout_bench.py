@@ -10,21 +10,15 @@ directly with boto3 in the same run; (c) cold import of app.py as a ratio of `im
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
-    os.environ.pop(name, None)
-os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_REGION="us-east-1", STAGE="local", TABLE_PREFIX="livecommerce-local",
-                  POWERTOOLS_LOG_LEVEL="ERROR")
+from bench_env import offline_aws
+
+ROOT = offline_aws()
 
 N = 100
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 from ..settings import Settings
-from .client import call, free_port, login, pay
+from .client import call, free_port, pay
 from .stack import LocalStack
 
 SHOPPERS, CAPACITY, PAYERS, THRESHOLD = 200, 50, 30, 25
