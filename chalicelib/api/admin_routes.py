@@ -82,8 +82,4 @@ def end_live_session(call, session_id):
           errors=(400, 403))
 def pickup_manifests(call):
     """Per pickup point: the orders, buyers, products and quantities delivered on a date."""
-    from ..services.batching import manifest
-
-    svc = services()
-    points = manifest(svc.batching.orders_repo, svc.batching.catalog_repo, call.query.date)
-    return s.ManifestOut(date=call.query.date, pickup_points=points)
+    return s.ManifestOut(date=call.query.date, pickup_points=services().batching.manifest(call.query.date))

@@ -28,14 +28,6 @@ class BatchingService:
         self._repo, self._orders, self._catalog, self._sessions = repo, orders_repo, catalog_repo, sessions_repo
         self._outbox, self._feed, self._clock, self._settings = outbox, feed, clock, settings
 
-    @property
-    def orders_repo(self):
-        return self._orders
-
-    @property
-    def catalog_repo(self):
-        return self._catalog
-
     def count(self, changes: list[UnitChange]) -> dict[str, rules.Batch | None]:
         """Apply unit changes aggregated per batch (one transaction per batch, not per order), then
         decide the batches that reached their threshold. Returns each touched batch as it now is."""
@@ -151,31 +143,30 @@ class BatchingService:
             return rules.Batch(community_id, batch_id, 0, community.batch_threshold, rules.OPEN)
         return batch
 
+    def manifest(self, date: str) -> list[dict]:
+        """Per pickup point: the confirmed orders delivered on `date`, their buyers and product totals."""
+        from ..domain.feed import mask_name
 
-def manifest(orders_repo, catalog_repo, date: str) -> list[dict]:
-    """Per pickup point: the confirmed orders delivered on `date`, their buyers and product totals."""
-    from ..domain.feed import mask_name
-
-    orders = [o for o in orders_repo.for_delivery_date(date) if o.community_id]
-    names = catalog_repo.display_names([o.user_id for o in orders])
-    by_community: dict[str, list] = defaultdict(list)
-    for order in orders:
-        by_community[order.community_id].append(order)
-    points = []
-    for community_id in sorted(by_community):
-        community = catalog_repo.get_community(community_id)
-        totals: dict[str, int] = defaultdict(int)
-        for order in by_community[community_id]:
-            for line in order.lines:
-                totals[line.product_id] += line.quantity
-        points.append({
-            "community_id": community_id, "name": community.name if community else community_id,
-            "pickup_point": {"name": community.pickup_point.name, "address": community.pickup_point.address}
-            if community else {"name": "", "address": ""},
-            "units": sum(totals.values()),
-            "products": [{"product_id": p, "quantity": q} for p, q in sorted(totals.items())],
-            "orders": [{"order_id": o.order_id, "buyer": mask_name(names.get(o.user_id)), "status": o.status,
-                        "items": [{"product_id": l.product_id, "quantity": l.quantity} for l in o.lines]}
-                       for o in sorted(by_community[community_id], key=lambda o: o.order_id)],
-        })
-    return points
+        orders = [o for o in self._orders.for_delivery_date(date) if o.community_id]
+        names = self._catalog.display_names([o.user_id for o in orders])
+        by_community: dict[str, list] = defaultdict(list)
+        for order in orders:
+            by_community[order.community_id].append(order)
+        points = []
+        for community_id in sorted(by_community):
+            community = self._catalog.get_community(community_id)
+            totals: dict[str, int] = defaultdict(int)
+            for order in by_community[community_id]:
+                for line in order.lines:
+                    totals[line.product_id] += line.quantity
+            points.append({
+                "community_id": community_id, "name": community.name if community else community_id,
+                "pickup_point": {"name": community.pickup_point.name, "address": community.pickup_point.address}
+                if community else {"name": "", "address": ""},
+                "units": sum(totals.values()),
+                "products": [{"product_id": p, "quantity": q} for p, q in sorted(totals.items())],
+                "orders": [{"order_id": o.order_id, "buyer": mask_name(names.get(o.user_id)), "status": o.status,
+                            "items": [{"product_id": l.product_id, "quantity": l.quantity} for l in o.lines]}
+                           for o in sorted(by_community[community_id], key=lambda o: o.order_id)],
+            })
+        return points
