@@ -211,3 +211,21 @@ def test_remove_records_and_unrelated_modifications_change_nothing(api, lam, unc
         assert lam("orders-stream", load_event("dynamodb_orders_remove.json")) == {"batchItemFailures": []}
         rising = se.event(se.offer_record("s1", "p1", 5, 8))  # capacity coming back is not news
         assert lam("offers-stream", rising) == {"batchItemFailures": []}
+
+
+def test_cut_off_with_deliver_anyway_confirms_the_small_batch(api, lam):
+    from tests.conftest import load_event
+
+    api.seed_live(capacity=20)
+    community(api, threshold=10, policy="deliver_anyway")
+    ids = paid_orders(api, 2)
+    lam("orders-stream", se.event(*[se.paid_record(i) for i in ids]))
+    api.ok("POST", "/admin/live-sessions/s1/end")
+    api.clock.advance(minutes=59)
+    assert lam("cut-off-batches", load_event("schedule.json")) == {"confirmed": 0, "below_threshold": 0}
+    api.clock.advance(minutes=2)
+    assert lam("cut-off-batches", load_event("schedule.json")) == {"confirmed": 1, "below_threshold": 0}
+    lam("batches-stream", se.event(se.batch_record("c1", "s1")))
+    token = api.login("buyer1")
+    assert api.ok("GET", f"/orders/{ids[1]}", token=token)["status"] == "confirmed"
+    assert (batch(api)["state"], batch(api)["units"]) == ("confirmed", 2)
