@@ -27,6 +27,8 @@ class Services:
     batching: Any
     feed: Any
     outbox: Any
+    referrals: Any
+    posters: Any
 
 
 _lock = threading.Lock()
@@ -55,6 +57,11 @@ def _build(settings: Settings) -> Services:
     from .services.batching import BatchingService
     from .services.feed import FeedService
     from .services.outbox import OutboxService
+    from .adapters.dynamodb.referrals_repo import ReferralRepository
+    from .adapters.dynamodb.sharing_repo import PosterRepository, ShareRepository
+    from .adapters.posters.storage import PosterStore
+    from .services.posters import PosterService
+    from .services.referrals import ReferralService
 
     connection = models.configure(settings.table_prefix, settings.region, settings.dynamodb_endpoint)
     clock = _overrides.get("clock") or SystemClock()
@@ -77,6 +84,12 @@ def _build(settings: Settings) -> Services:
     sessions = LiveSessionService(sessions_repo, catalog_repo, clock, TtlCache(settings.catalog_cache_seconds),
                                   on_ended=batching.session_ended)
     payments = PaymentService(orders_repo, clock)
+    referrals = ReferralService(ReferralRepository(connection), catalog_repo, outbox, clock, settings,
+                                **({"new_code": _overrides["new_code"]} if "new_code" in _overrides else {}))
+    s3 = _s3_factory(settings)
+    posters = PosterService(PosterRepository(), PosterStore(s3, settings.poster_bucket),
+                            _overrides.get("renderer") or _renderer_factory(s3), _drawable, referrals, catalog_repo,
+                            sessions, orders_repo, ShareRepository(connection), clock)
     deduper = _overrides.get("deduper") or EventDeduper(models.IdempotencyModel.Meta.table_name,
                                                         lambda: _dynamodb_client(settings))
     return Services(
@@ -89,7 +102,7 @@ def _build(settings: Settings) -> Services:
         orders=OrderService(orders_repo, clock),
         payments=payments,
         webhooks=WebhookService(settings, clock, deduper, payments),
-        batching=batching, feed=feed, outbox=outbox,
+        batching=batching, feed=feed, outbox=outbox, referrals=referrals, posters=posters,
     )
 
 
@@ -102,6 +115,51 @@ def _notifier(settings: Settings):
     if sink.startswith("wecom:"):
         return notifier.WeComRobotNotifier(lambda: secrets.resolve(sink[len("wecom:"):]))
     return notifier.LogNotifier()
+
+
+def _s3_factory(settings: Settings):
+    """A lazily built, shared S3 client (path-style, so presigned URLs work against a loopback endpoint)."""
+    client = []
+
+    def get():
+        if not client:
+            import boto3
+            from botocore.config import Config
+
+            client.append(boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint,
+                                       config=Config(s3={"addressing_style": "path"}, signature_version="s3v4")))
+        return client[0]
+
+    return get
+
+
+def _renderer_factory(s3):
+    """Pillow and the font load on the first render only: routes that never draw don't pay for them."""
+    renderer = []
+
+    def get():
+        if not renderer:
+            with _lock:
+                if not renderer:
+                    from .adapters.posters.render import PosterRenderer
+                    from .adapters.posters.storage import PhotoLoader
+
+                    renderer.append(PosterRenderer(PhotoLoader(s3)))
+        return renderer[0]
+
+    return get
+
+
+def _drawable():
+    from .adapters.posters.render import drawable_characters
+
+    global _charset
+    if _charset is None:
+        _charset = drawable_characters()
+    return _charset
+
+
+_charset = None
 
 
 def _dynamodb_client(settings: Settings):

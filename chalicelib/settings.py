@@ -48,6 +48,8 @@ class Settings:
     timezone: str = "Asia/Shanghai"  # the community's local day and delivery times
     low_stock_thresholds: tuple[int, ...] = (100, 50, 20, 10)
     outbox_sink: str = "log"  # log | file:<path> | wecom:<robot webhook url or ssm:/name>
+    poster_bucket: str = "livecommerce-local-posters"
+    s3_endpoint: str | None = None
 
     @property
     def tz(self):
@@ -90,6 +92,8 @@ class Settings:
             low_stock_thresholds=tuple(sorted((int(t) for t in _list(env, "LOW_STOCK_THRESHOLDS", "100,50,20,10")),
                                               reverse=True)),
             outbox_sink=env.get("OUTBOX_SINK", "log"),
+            poster_bucket=env.get("POSTER_BUCKET") or f"{env.get('TABLE_PREFIX', f'livecommerce-{stage}')}-posters",
+            s3_endpoint=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None,
         )
         settings.validate()
         return settings

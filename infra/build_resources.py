@@ -90,6 +90,21 @@ def render() -> dict:
         "Type": "AWS::SQS::Queue",
         "Properties": {"QueueName": {"Fn::Sub": "${TablePrefix}-stream-failures"},
                        "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}}
+    resources["PosterBucket"] = {
+        "Type": "AWS::S3::Bucket",
+        "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketName": {"Fn::Sub": "${TablePrefix}-posters"},  # = the stage's POSTER_BUCKET default
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            # a poster is re-rendered on demand from its inputs, so old ones can expire
+            "LifecycleConfiguration": {"Rules": [{"Id": "expire-posters", "Status": "Enabled",
+                                                  "Prefix": "posters/", "ExpirationInDays": 180}]},
+        }}
+    outputs["PosterBucketName"] = {"Value": {"Ref": "PosterBucket"}}
     resources.update(stream_consumers())
     for name, resource in resources.items():
         if "StreamSpecification" in resource["Properties"]:

@@ -100,7 +100,11 @@ def bearer_user(request) -> str:
     return services().auth.authenticate(token.strip())
 
 
-def _render(result: Any, call: Call, default_status: int) -> Response:
+def _render(result: Any, call: Call, default_status: int, response: type[BaseModel] | None) -> Response:
+    if isinstance(result, Response):  # binary bodies (images) pass through as they are
+        return result
+    if isinstance(result, dict) and response is not None:  # a dict answer is held to the declared model
+        result = response.model_validate(result)
     if isinstance(result, BaseModel):
         result = result.model_dump(mode="json")
     headers = {"Content-Type": "application/json", **call.headers}
@@ -125,7 +129,7 @@ def endpoint(bp, path: str, method: str = "GET", *, auth: str = PUBLIC, body=Non
                     call.body = parse_body(request, body)
                 if query is not None:
                     call.query = parse_query(request, query)
-                return _render(view(call, **params), call, status)
+                return _render(view(call, **params), call, status, response)
             except DomainError as exc:
                 return error_response(exc)
             except PynamoDBException:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, m
 from ..domain.timefmt import parse_iso
 
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+OptId = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 Fen = Field(ge=0, le=100_000_000)  # integer fen, at most 1,000,000 CNY
 
 
@@ -298,3 +299,88 @@ class PickupPointManifestOut(BaseModel):
 class ManifestOut(BaseModel):
     date: str
     pickup_points: list[PickupPointManifestOut]
+
+
+# -- the share loop ----------------------------------------------------------------------------
+class ReferralStatsOut(BaseModel):
+    touches: int
+    referred_customers: int  # credited and not reversed
+    credited: int
+    reversed: int
+
+
+class ReferralOut(BaseModel):
+    invite_code: str
+    share_path: str
+    stats: ReferralStatsOut
+
+
+class TouchIn(In):
+    invite_code: str = Field(min_length=1, max_length=32)
+
+
+class TouchOut(BaseModel):
+    invite_code: str
+    at: str
+    recorded: bool  # false when the same code was already recorded this second
+    window_days: int
+
+
+class LeaderboardQuery(ListQuery):
+    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    community_id: str | None = OptId
+
+
+class LeaderboardEntryOut(BaseModel):
+    rank: int
+    user_id: str
+    display_name: str
+    count: int
+
+
+class LeaderboardOut(BaseModel):
+    period: str
+    community_id: str | None
+    items: list[LeaderboardEntryOut]
+    next_cursor: str | None
+
+
+class PosterIn(In):
+    product_id: str = Id
+    live_session_id: str | None = OptId
+    text: str | None = Field(default=None, max_length=1000)  # the poster's own limit is checked after NFC
+    format: Literal["chat", "moments", "group"] = "moments"
+
+
+class PosterOut(BaseModel):
+    poster_id: str
+    url: str
+    width: int
+    height: int
+    format: str
+    product_id: str
+    live_session_id: str | None
+    invite_code: str
+    created_at: str
+
+
+class ShareIn(In):
+    order_id: str | None = OptId
+    poster_id: str | None = OptId
+    channel: Literal["chat", "moments", "group", "other"]
+
+    @model_validator(mode="after")
+    def _something(self) -> "ShareIn":
+        if not self.order_id and not self.poster_id:
+            raise ValueError("share an order_id or a poster_id")
+        return self
+
+
+class ShareOut(BaseModel):
+    share_id: str
+    order_id: str | None
+    poster_id: str | None
+    channel: str
+    at: str
+    live_session_id: str | None
+    minutes_after_payment: float | None

@@ -63,6 +63,24 @@ def plan_orders(records) -> dict:
     return failures
 
 
+def plan_share_loop(records) -> dict:
+    """The share loop on the orders stream: a payment credits a referrer (first paid order only) and
+    pre-renders the buyer's poster; a refund of that order takes the credit back."""
+    svc = services()
+
+    def apply(record) -> None:
+        if record.event_name != MODIFY:
+            return
+        new, old = order_from_image(record.dynamodb.new_image), order_from_image(record.dynamodb.old_image)
+        if old.status == PENDING_PAYMENT and new.status == PAID:
+            svc.referrals.on_paid(new)
+            svc.posters.prerender(new)
+        elif old.status in COUNTED and new.status in (REFUNDED, REFUND_REQUIRED):
+            svc.referrals.on_refunded(new)
+
+    return guarded(records, apply)
+
+
 def plan_offers(records) -> dict:
     feed = services().feed
 
@@ -108,6 +126,10 @@ def plan_outbox(records) -> dict:
 
 def orders_stream(event: dict, context=None) -> dict:
     return run_batch(event, context, plan_orders)
+
+
+def share_loop_stream(event: dict, context=None) -> dict:
+    return run_batch(event, context, plan_share_loop)
 
 
 def offers_stream(event: dict, context=None) -> dict:

@@ -80,6 +80,7 @@ class UserModel(_Base):
     openid = UnicodeAttribute()
     nickname = UnicodeAttribute(null=True)
     community_id = UnicodeAttribute(null=True)
+    invite_code = UnicodeAttribute(null=True)  # set once, with the referral-codes item, in one transaction
     created_at = UnicodeAttribute()
 
 
@@ -199,6 +200,7 @@ class OrderModel(_Base):
     batch_key = UnicodeAttribute(null=True)      # "<community>#<batch id>" once paid (batching)
     delivery_at = UnicodeAttribute(null=True)
     delivery_date = UnicodeAttribute(null=True)  # local date of delivery once confirmed (manifests)
+    shared_at = UnicodeAttribute(null=True)      # the buyer's first share of this order (pay→share)
     user_index = UserIndex()
     pending_index = PendingIndex()
     batch_index = BatchIndex()
@@ -297,6 +299,126 @@ class OutboxModel(_Base):
     undelivered_index = PendingIndex()
 
 
+class ReferralCodeModel(_Base):
+    """An invite code, owned by one user (unique by `attribute_not_exists`), with its referral stats."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "referral-codes"
+
+    invite_code = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    touches = NumberAttribute(default=0)
+    referred_customers = NumberAttribute(default=0)  # credited and not reversed
+    credited = NumberAttribute(default=0)
+    reversed = NumberAttribute(default=0)
+
+
+class TouchModel(_Base):
+    """A signed-in user opened someone's shared poster/link; kept for the attribution window."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "touches"
+
+    user_id = UnicodeAttribute(hash_key=True)     # the viewer
+    touch_key = UnicodeAttribute(range_key=True)  # "<at>#<invite code>"
+    invite_code = UnicodeAttribute()
+    referrer_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    expires = TTLAttribute(null=True)
+
+
+class ReferralModel(_Base):
+    """One per customer, written by their first paid order: the referral credit (or that there was none).
+
+    Its `attribute_not_exists` put is what makes "referred at most once" and "only the first order"
+    hold under re-delivery and under two first orders paid at the same moment.
+    """
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "referrals"
+
+    user_id = UnicodeAttribute(hash_key=True)  # the customer
+    order_id = UnicodeAttribute()              # their first paid order
+    status = UnicodeAttribute()                # credited | reversed | unreferred
+    referrer_id = UnicodeAttribute(null=True)
+    invite_code = UnicodeAttribute(null=True)
+    period = UnicodeAttribute(null=True)       # leaderboard month of the credit
+    community_id = UnicodeAttribute(null=True)  # the referrer's community at the time of the credit
+    at = UnicodeAttribute()
+    reversed_at = UnicodeAttribute(null=True)
+
+
+class LeaderboardModel(_Base):
+    """Referrer standings per board ("<YYYY-MM>" or "<YYYY-MM>#<community>"), ranked by one index."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "leaderboards"
+
+    class RankIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "rank-index"
+            projection = AllProjection()
+        board = UnicodeAttribute(hash_key=True)
+        score = NumberAttribute(range_key=True)
+
+    board = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+    score = NumberAttribute()  # see domain.referrals: count, then first credit, then a stable tie-break
+    count = NumberAttribute()
+    rank_index = RankIndex()
+
+
+class PosterModel(_Base):
+    """A rendered poster: who owns it and what it shows. The PNG is in S3 under the same id."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "posters"
+
+    poster_id = UnicodeAttribute(hash_key=True)  # "ps_" + hash of everything the poster shows
+    user_id = UnicodeAttribute()
+    format = UnicodeAttribute()
+    width = NumberAttribute()
+    height = NumberAttribute()
+    product_id = UnicodeAttribute()
+    live_session_id = UnicodeAttribute(null=True)
+    invite_code = UnicodeAttribute()
+    bytes = NumberAttribute()
+    created_at = UnicodeAttribute()
+    expires = TTLAttribute(null=True)  # before the bucket's lifecycle removes the PNG (then it is re-rendered)
+
+
+class ShareModel(_Base):
+    """A share of an order or a poster to a channel (pay→share conversion, minutes to share)."""
+
+    class Meta(_Base.Meta):
+        abstract = False
+        table_name = "shares"
+
+    class SessionIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "session-index"
+            projection = AllProjection()
+        live_session_id = UnicodeAttribute(hash_key=True)
+        share_key = UnicodeAttribute(range_key=True)
+
+    user_id = UnicodeAttribute(hash_key=True)
+    share_key = UnicodeAttribute(range_key=True)  # "<at>#<share id>"
+    share_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    order_id = UnicodeAttribute(null=True)
+    poster_id = UnicodeAttribute(null=True)
+    live_session_id = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+    minutes_after_payment = NumberAttribute(null=True)
+    session_index = SessionIndex()
+
+
 class IdempotencyModel(_Base):
     """The Powertools Idempotency table (webhook event ids); only its schema is declared here."""
 
@@ -310,7 +432,8 @@ class IdempotencyModel(_Base):
 
 ALL_MODELS: tuple[type[Model], ...] = (
     ProductModel, CommunityModel, UserModel, LiveSessionModel, OfferModel,
-    PurchaseLimitModel, OrderModel, BatchModel, EffectModel, FeedModel, OutboxModel, IdempotencyModel,
+    PurchaseLimitModel, OrderModel, BatchModel, EffectModel, FeedModel, OutboxModel, ReferralCodeModel,
+    TouchModel, ReferralModel, LeaderboardModel, PosterModel, ShareModel, IdempotencyModel,
 )
 _SUFFIX = {model: model.Meta.table_name for model in ALL_MODELS}
 
