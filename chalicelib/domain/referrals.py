@@ -64,7 +64,7 @@ def boards(period: str, community_id: str | None) -> list[str]:
 
 
 # A leaderboard entry's score orders it in one index, without scans or a read-modify-write:
-#   count × 10^22  +  (10^13 − first credit in ms) × 10^9  +  a fixed per-user tie-break (< 10^9)
+#   count × 10^22  +  (10^13 − 1 − first credit in ms) × 10^9  +  a fixed per-user tie-break (< 10^9)
 # so more credits rank first; on equal counts, who got there first; then a stable hash of the user id.
 COUNT_UNIT = 10 ** 22
 
@@ -72,7 +72,7 @@ COUNT_UNIT = 10 ** 22
 def score_base(first_credit_at: str, user_id: str) -> int:
     ms = int(parse_iso(first_credit_at).timestamp() * 1000)
     tiebreak = int.from_bytes(hashlib.sha256(user_id.encode()).digest()[:8], "big") % 10 ** 9
-    return (10 ** 13 - ms) * 10 ** 9 + (10 ** 9 - 1 - tiebreak)
+    return (10 ** 13 - 1 - ms) * 10 ** 9 + (10 ** 9 - 1 - tiebreak)  # < COUNT_UNIT for any ms in [0, 10^13)
 
 
 def count_of(score: int) -> int:
