@@ -58,6 +58,12 @@ def period_of(at: str, tz) -> str:
     return parse_iso(at).astimezone(tz).strftime("%Y-%m")
 
 
+def week_of(at: str, tz) -> str:
+    """The ISO week of a credit in local time: a referrer is honoured at most once per week."""
+    year, week, _ = parse_iso(at).astimezone(tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def boards(period: str, community_id: str | None) -> list[str]:
     """A credit counts on the month's board and on the month's board of the referrer's community."""
     return [period] + ([f"{period}#{community_id}"] if community_id else [])

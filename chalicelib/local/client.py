@@ -33,6 +33,18 @@ def call(base_url: str, method: str, path: str, body=None, token: str | None = N
         return error.code, json.loads(error.read() or b"null")
 
 
+def fetch(base_url: str, path: str, token: str | None = None, accept: str = "image/png") -> tuple[int, bytes, str]:
+    """GET a binary resource (a poster PNG): status, body bytes, content type."""
+    request = urllib.request.Request(base_url + path, headers={"Accept": accept})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers.get("Content-Type", "")
+
+
 def login(base_url: str, code: str) -> str:
     status, body = call(base_url, "POST", "/auth/login", {"code": code})
     if status != 200:

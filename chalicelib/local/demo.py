@@ -9,7 +9,7 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 from ..settings import Settings
-from .client import call, free_port, pay
+from .client import call, fetch, free_port, pay
 from .stack import LocalStack
 
 SHOPPERS, CAPACITY, PAYERS, THRESHOLD = 200, 50, 30, 25
@@ -86,10 +86,53 @@ def main() -> None:
         print(f"Live-room feed: {dict(kinds)}; latest:")
         for item in [e for e in feed["items"] if e["type"] != "order_placed"][-4:] + feed["items"][:2]:
             print(f"  {item['at']}  {item['type']:<13} {item['text']}")
+        share_loop(stack, url, [(token, body) for token, status, body in results if status == 201][:PAYERS], secret)
         print("Broadcasts sent:")
         for line in outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []:
             message = json.loads(line)
             print(f"  [{message['channel']}] {message['text']}")
+
+
+POSTER_DIR = Path(".local") / "posters"
+
+
+def share_loop(stack, url: str, paid: list[tuple[str, dict]], secret: str) -> None:
+    """Three buyers share; their friends open the posters and buy; the leaderboard and posters follow."""
+    sharers = paid[:3]
+    friends_of = (3, 2, 2)
+    for n, ((token, order), friends) in enumerate(zip(sharers, friends_of)):
+        code = call(url, "GET", "/me/referral", token=token)[1]["invite_code"]
+        call(url, "POST", "/shares", {"order_id": order["order_id"], "channel": "group"}, token=token)
+        for f in range(friends):
+            friend = call(url, "POST", "/auth/login", {"code": f"friend{n}-{f}", "nickname": "邻居"})[1]["token"]
+            call(url, "POST", "/referrals/touches", {"invite_code": code}, token=friend)
+            status, bought = call(url, "POST", "/orders", {"items": [{"product_id": "qingtuan", "quantity": 1}]},
+                                  token=friend, headers={"Idempotency-Key": "friend"})
+            if status == 201:
+                pay(url, secret, bought["order_id"], bought["total"])
+    month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))  # the communities' local month
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        stack.pump.drain()
+        board = call(url, "GET", f"/leaderboards/referrals?period={month}")[1]
+        if sum(e["count"] for e in board["items"]) >= sum(friends_of):
+            break
+        time.sleep(0.2)
+    print(f"\nReferral leaderboard {month}:")
+    for entry in board["items"]:
+        print(f"  #{entry['rank']} {entry['display_name']:<6} {entry['count']} referred customers")
+    POSTER_DIR.mkdir(parents=True, exist_ok=True)
+    token, order = sharers[0]
+    made = [call(url, "GET", f"/orders/{order['order_id']}/poster", token=token)[1]]
+    for fmt, text in (("chat", "直播间专享价，手慢无！"), ("group", "邻居们一起拼单吧，满25份明早送到北门驿站～")):
+        made.append(call(url, "POST", "/posters", {"product_id": "qingtuan", "live_session_id": "spring-live",
+                                                    "format": fmt, "text": text}, token=token)[1])
+    print(f"Posters written to {POSTER_DIR}/:")
+    for poster in made:
+        status, image, kind = fetch(url, f"/posters/{poster['poster_id']}", token=token)
+        path = POSTER_DIR / f"{poster['format']}-{poster['poster_id']}.png"
+        path.write_bytes(image)
+        print(f"  {path.name}  {poster['width']}x{poster['height']}  {len(image) // 1024} KiB  ({kind})")
 
 
 if __name__ == "__main__":

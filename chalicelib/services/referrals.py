@@ -106,8 +106,10 @@ class ReferralService:
     def _honour(self, credit: Credit) -> None:
         if not credit.community_id:
             return  # the referrer has no community to be honoured in
+        # once per referrer and week, however many friends they bring: a community group is not a ticker
+        week = rules.week_of(credit.at, self._settings.tz)
         name = mask_name(self._catalog.display_names([credit.referrer_id]).get(credit.referrer_id))
-        self._outbox.post(f"referral_honour:{credit.user_id}", f"community:{credit.community_id}",
+        self._outbox.post(f"referral_honour:{credit.referrer_id}:{week}", f"community:{credit.community_id}",
                           "referral_honour", f"恭喜@{name} 成为本周的社区美食推荐官")
 
     # -- leaderboard -------------------------------------------------------------------------

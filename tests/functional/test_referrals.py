@@ -41,6 +41,12 @@ def deliver(lam, *order_ids, old="pending_payment"):
     assert lam("share-loop-stream", event) == {"batchItemFailures": []}
 
 
+def code_owner(code):
+    from chalicelib.adapters.dynamodb.models import ReferralCodeModel
+
+    return ReferralCodeModel.get(code).user_id
+
+
 def stats(api, token):
     return api.ok("GET", "/me/referral", token=token)["stats"]
 
@@ -161,6 +167,21 @@ def test_redelivery_credits_once_and_honours_once(api, lam):
     assert len(outbox) == 1
     image = outbox[0]["dynamodb"]["NewImage"]
     assert (image["channel"]["S"], image["text"]["S"]) == ("community:c1", "恭喜@张** 成为本周的社区美食推荐官")
+
+
+def test_a_referrer_is_honoured_once_a_week_however_many_friends_buy(api, lam):
+    owner, code = sharer(api, "zhang", "张三")
+    for n in range(3):
+        deliver(lam, pay_order(api, buyer(api, f"friend{n}"), "k1", invite_code=code))
+        api.clock.advance(hours=1)
+    api.clock.advance(days=7)
+    deliver(lam, pay_order(api, buyer(api, "next-week"), "k1", invite_code=code))
+    honours = [r["dynamodb"]["NewImage"]["message_id"]["S"] for r in se.outbox_records()
+               if r["dynamodb"]["NewImage"]["kind"]["S"] == "referral_honour"]
+    assert sorted(honours) == sorted(f"referral_honour:{code_owner(code)}:{week}"
+                                     for week in ("2026-W47", "2026-W48"))
+    assert stats(api, buyer(api, "zhang"))["referred_customers"] == 4
+
 
 
 def test_a_refund_reverses_the_credit_once(api, lam):
