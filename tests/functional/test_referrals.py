@@ -235,3 +235,15 @@ def test_leaderboard_bad_queries_are_400(api, lam):
                   "period=2026-11&cursor=not-a-cursor"):
         status, body, _ = api.call("GET", f"/leaderboards/referrals?{query}")
         assert status == 400 and body["code"] in ("VALIDATION_ERROR", "INVALID_CURSOR"), (query, body)
+
+
+def test_a_poison_record_fails_alone_in_the_share_loop(api, lam):
+    owner, code = sharer(api, "zhang")
+    first, second = (pay_order(api, buyer(api, f"friend{n}"), "k1", invite_code=code) for n in range(2))
+    poison = se.status_change_record(first, "pending_payment")
+    poison["dynamodb"]["NewImage"]["lines"] = {"S": "not a list"}
+    records = [se.status_change_record(first, "pending_payment"), poison,
+               se.status_change_record(second, "pending_payment")]
+    response = lam("share-loop-stream", se.event(*records))
+    assert response == {"batchItemFailures": [{"itemIdentifier": poison["dynamodb"]["SequenceNumber"]}]}
+    assert stats(api, owner)["referred_customers"] == 2
