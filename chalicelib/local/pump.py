@@ -41,10 +41,12 @@ class _Shard:
 
 @dataclass
 class Target:
+    """One event source mapping: a handler reading one table's stream (a table may have several)."""
     table: str
     handler: Callable[[dict, object], dict]
     batch_size: int = 100
     shards: list[_Shard] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def app_targets(table_prefix: str) -> list[Target]:
@@ -76,7 +78,8 @@ class StreamPump(threading.Thread):
         self._targets, self._region, self._interval = targets, region, interval
         self._max_attempts, self._dead_letters = max_attempts, Path(dead_letters)
         self._stop_event = threading.Event()
-        self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._workers: list[threading.Thread] = []
         self.delivered = 0
         self.parked = 0
 
@@ -99,22 +102,29 @@ class StreamPump(threading.Thread):
                                                 **kwargs)["ShardIterator"]
 
     def pump_once(self) -> int:
-        """One pass over every shard: fetch, deliver one batch each; returns records delivered."""
+        """One pass over every target's shards: fetch, deliver one batch each; returns records delivered."""
+        return sum(self.pump_target(target) for target in self._targets)
+
+    def pump_target(self, target: Target) -> int:
         from chalice.local import LambdaContext
 
         moved = 0
-        with self._lock:
-            for target in self._targets:
-                for shard in self._shards(target):
-                    if len(shard.buffer) < target.batch_size:
-                        page = self._streams.get_records(ShardIterator=self._iterator(shard),
-                                                         Limit=target.batch_size - len(shard.buffer))
-                        if page["Records"]:
-                            shard.last_fetched = page["Records"][-1]["dynamodb"]["SequenceNumber"]
-                        shard.buffer += [lambda_record(r, shard.stream_arn, self._region) for r in page["Records"]]
-                    if shard.buffer:
-                        moved += self._deliver(target, shard, LambdaContext(target.table, 512))
+        with target.lock:  # one delivery at a time per mapping and shard, as Lambda does
+            for shard in self._shards(target):
+                if len(shard.buffer) < target.batch_size:
+                    page = self._streams.get_records(ShardIterator=self._iterator(shard),
+                                                     Limit=target.batch_size - len(shard.buffer))
+                    if page["Records"]:
+                        shard.last_fetched = page["Records"][-1]["dynamodb"]["SequenceNumber"]
+                    shard.buffer += [lambda_record(r, shard.stream_arn, self._region) for r in page["Records"]]
+                if shard.buffer:
+                    moved += self._deliver(target, shard, LambdaContext(target.table, 512))
         return moved
+
+    def _count(self, delivered: int = 0, parked: int = 0) -> None:
+        with self._count_lock:
+            self.delivered += delivered
+            self.parked += parked
 
     def _deliver(self, target: Target, shard: _Shard, context) -> int:
         batch = shard.buffer[:target.batch_size]
@@ -129,10 +139,10 @@ class StreamPump(threading.Thread):
         if first is None:
             shard.buffer = shard.buffer[len(batch):]
             shard.attempts = 0
-            self.delivered += len(batch)
+            self._count(delivered=len(batch))
             return len(batch)
         shard.buffer = shard.buffer[first:]  # records before the first failure are done
-        self.delivered += first
+        self._count(delivered=first)
         shard.attempts += 1
         if shard.attempts >= self._max_attempts:
             self._park(target.table, shard.buffer.pop(0))
@@ -143,7 +153,7 @@ class StreamPump(threading.Thread):
         self._dead_letters.mkdir(parents=True, exist_ok=True)
         with (self._dead_letters / f"{table}.jsonl").open("a", encoding="utf-8") as sink:
             sink.write(json.dumps(record, default=str) + "\n")
-        self.parked += 1
+        self._count(parked=1)
         print(f"[pump] {table}: parked record {record['dynamodb']['SequenceNumber']} after "
               f"{self._max_attempts} attempts", file=sys.stderr, flush=True)
 
@@ -159,12 +169,23 @@ class StreamPump(threading.Thread):
                 quiet = 0
 
     def run(self) -> None:
+        """Each mapping polls on its own thread, as each Lambda function reads its stream on its own:
+        a slow consumer (poster rendering) never holds up another (batch counters)."""
+        self._workers = [threading.Thread(target=self._poll, args=(target,), daemon=True, name=f"pump-{n}-{target.table}")
+                         for n, target in enumerate(self._targets)]
+        for worker in self._workers:
+            worker.start()
+        self._stop_event.wait()
+        for worker in self._workers:
+            worker.join(timeout=10)
+
+    def _poll(self, target: Target) -> None:
         while not self._stop_event.is_set():
             try:
-                if self.pump_once() == 0:
+                if self.pump_target(target) == 0:
                     self._stop_event.wait(self._interval)
             except Exception as exc:
-                print(f"[pump] error: {exc!r}", file=sys.stderr, flush=True)
+                print(f"[pump] {target.table}: error {exc!r}", file=sys.stderr, flush=True)
                 self._stop_event.wait(1.0)
 
     def stop(self) -> None:

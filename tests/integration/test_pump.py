@@ -37,3 +37,67 @@ def test_partial_failures_are_redelivered_from_the_first_failure_and_poison_is_p
         parked = [json.loads(line) for line in (tmp_path / "pumptest-outbox.jsonl").read_text().splitlines()]
         assert [p["dynamodb"]["Keys"]["message_id"]["S"] for p in parked] == ["m2"]
         assert (pump.delivered, pump.parked) == (4, 1)
+
+
+def test_each_mapping_polls_on_its_own_so_a_blocked_consumer_does_not_hold_up_another():
+    import threading
+
+    with MotoServer() as url:
+        ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
+        ddb.create_table(TableName="pumptest-orders", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
+                         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        release, slow_started, fast_done = threading.Event(), threading.Event(), threading.Event()
+        fast_seen = []
+
+        def slow(event, context):  # e.g. rendering posters
+            slow_started.set()
+            release.wait(30)
+            return {"batchItemFailures": []}
+
+        def fast(event, context):  # e.g. counting batch units
+            fast_seen.extend(r["dynamodb"]["Keys"]["order_id"]["S"] for r in event["Records"])
+            fast_done.set()
+            return {"batchItemFailures": []}
+
+        pump = StreamPump(url, [Target("pumptest-orders", slow), Target("pumptest-orders", fast)], interval=0.05)
+        pump.start()
+        try:
+            ddb.put_item(TableName="pumptest-orders", Item={"order_id": {"S": "o1"}})
+            assert slow_started.wait(15)
+            assert fast_done.wait(15), "the fast consumer waited for the blocked one"
+            assert fast_seen == ["o1"]
+        finally:
+            release.set()
+            pump.stop()
+            pump.join(timeout=15)
+
+
+def test_a_cancelled_transaction_leaves_no_stream_record_even_for_an_iterator_taken_before():
+    with MotoServer() as url:
+        ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
+        streams = boto3.client("dynamodbstreams", endpoint_url=url, region_name="us-east-1")
+        for name in ("pumptest-o", "pumptest-c"):
+            ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        arn = ddb.describe_table(TableName="pumptest-o")["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        stale = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        try:  # the put is applied before the check that cancels the transaction
+            ddb.transact_write_items(TransactItems=[
+                {"Put": {"TableName": "pumptest-o", "Item": {"id": {"S": "phantom"}}}},
+                {"ConditionCheck": {"TableName": "pumptest-c", "Key": {"id": {"S": "missing"}},
+                                    "ConditionExpression": "attribute_exists(id)"}}])
+            raise AssertionError("the transaction should have been cancelled")
+        except ddb.exceptions.TransactionCanceledException:
+            pass
+        ddb.put_item(TableName="pumptest-o", Item={"id": {"S": "real"}})
+        assert streams.get_records(ShardIterator=stale)["Records"] == []
+        fresh = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        assert [r["dynamodb"]["Keys"]["id"]["S"] for r in streams.get_records(ShardIterator=fresh)["Records"]] \
+            == ["real"]
