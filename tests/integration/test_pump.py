@@ -7,14 +7,18 @@ from chalicelib.local.moto_server import MotoServer
 from chalicelib.local.pump import StreamPump, Target
 
 
+def streamed_table(ddb, name: str, key: str) -> None:
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+
+
 def test_partial_failures_are_redelivered_from_the_first_failure_and_poison_is_parked(tmp_path, monkeypatch):
     with MotoServer() as url:
         # a table of its own, made with boto3: the PynamoDB models stay bound to the session's stack
         ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
-        ddb.create_table(TableName="pumptest-outbox", BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "message_id", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "message_id", "KeyType": "HASH"}],
-                         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        streamed_table(ddb, "pumptest-outbox", "message_id")
         for n in range(5):
             ddb.put_item(TableName="pumptest-outbox", Item={"message_id": {"S": f"m{n}"}})
         deliveries = []
@@ -44,10 +48,7 @@ def test_each_mapping_polls_on_its_own_so_a_blocked_consumer_does_not_hold_up_an
 
     with MotoServer() as url:
         ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
-        ddb.create_table(TableName="pumptest-orders", BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
-                         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        streamed_table(ddb, "pumptest-orders", "order_id")
         release, slow_started, fast_done = threading.Event(), threading.Event(), threading.Event()
         fast_seen = []
 
@@ -79,10 +80,7 @@ def test_a_cancelled_transaction_leaves_no_stream_record_even_for_an_iterator_ta
         ddb = boto3.client("dynamodb", endpoint_url=url, region_name="us-east-1")
         streams = boto3.client("dynamodbstreams", endpoint_url=url, region_name="us-east-1")
         for name in ("pumptest-o", "pumptest-c"):
-            ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+            streamed_table(ddb, name, "id")
         arn = ddb.describe_table(TableName="pumptest-o")["Table"]["LatestStreamArn"]
         shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         stale = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
