@@ -117,49 +117,51 @@ def _notifier(settings: Settings):
     return notifier.LogNotifier()
 
 
-def _s3_factory(settings: Settings):
-    """A lazily built, shared S3 client (path-style, so presigned URLs work against a loopback endpoint)."""
-    client = []
+def _once(build):
+    """A getter that builds its value on first use (thread-safe) and returns the same value after."""
+    box: list = []
+    guard = threading.Lock()
 
     def get():
-        if not client:
-            import boto3
-            from botocore.config import Config
-
-            client.append(boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint,
-                                       config=Config(s3={"addressing_style": "path"}, signature_version="s3v4")))
-        return client[0]
+        if not box:
+            with guard:
+                if not box:
+                    box.append(build())
+        return box[0]
 
     return get
+
+
+def _s3_factory(settings: Settings):
+    """A lazily built, shared S3 client (path-style, so presigned URLs work against a loopback endpoint)."""
+    def build():
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint,
+                            config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+
+    return _once(build)
 
 
 def _renderer_factory(s3):
     """Pillow and the font load on the first render only: routes that never draw don't pay for them."""
-    renderer = []
+    def build():
+        from .adapters.posters.render import PosterRenderer
+        from .adapters.posters.storage import PhotoLoader
 
-    def get():
-        if not renderer:
-            with _lock:
-                if not renderer:
-                    from .adapters.posters.render import PosterRenderer
-                    from .adapters.posters.storage import PhotoLoader
+        return PosterRenderer(PhotoLoader(s3))
 
-                    renderer.append(PosterRenderer(PhotoLoader(s3)))
-        return renderer[0]
-
-    return get
+    return _once(build)
 
 
-def _drawable():
+def _load_drawable():
     from .adapters.posters.render import drawable_characters
 
-    global _charset
-    if _charset is None:
-        _charset = drawable_characters()
-    return _charset
+    return drawable_characters()
 
 
-_charset = None
+_drawable = _once(_load_drawable)
 
 
 def _dynamodb_client(settings: Settings):

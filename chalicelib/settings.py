@@ -65,6 +65,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
         stage = env.get("STAGE", "local")
+        prefix = env.get("TABLE_PREFIX", f"livecommerce-{stage}")
         secrets = {
             key[len("WEBHOOK_SECRET_"):].lower(): value
             for key, value in env.items()
@@ -73,7 +74,7 @@ class Settings:
         settings = cls(
             stage=stage,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-            table_prefix=env.get("TABLE_PREFIX", f"livecommerce-{stage}"),
+            table_prefix=prefix,
             dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or env.get("AWS_ENDPOINT_URL") or None,
             payment_deadline_seconds=_int(env, "PAYMENT_DEADLINE_SECONDS", 900),
             referral_window_days=_int(env, "REFERRAL_WINDOW_DAYS", 7),
@@ -92,7 +93,7 @@ class Settings:
             low_stock_thresholds=tuple(sorted((int(t) for t in _list(env, "LOW_STOCK_THRESHOLDS", "100,50,20,10")),
                                               reverse=True)),
             outbox_sink=env.get("OUTBOX_SINK", "log"),
-            poster_bucket=env.get("POSTER_BUCKET") or f"{env.get('TABLE_PREFIX', f'livecommerce-{stage}')}-posters",
+            poster_bucket=env.get("POSTER_BUCKET") or f"{prefix}-posters",
             s3_endpoint=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None,
         )
         settings.validate()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from ..adapters.dynamodb.models import PosterModel, ShareModel
 from ..domain import posters as rules
-from ..domain.errors import ConflictError, InvalidInputError, NotFoundError
+from ..domain.errors import ConflictError, NotFoundError
 from ..domain.orders import LIVE, PAID, CONFIRMED, READY_FOR_PICKUP, COMPLETED
 from ..domain.timefmt import iso, parse_iso
 
@@ -104,10 +104,7 @@ class PosterService:
 
     # -- shares ------------------------------------------------------------------------------
     def share(self, user_id: str, order_id: str | None, poster_id: str | None, channel: str) -> dict:
-        if not order_id and not poster_id:
-            raise InvalidInputError("Share an order_id or a poster_id", code="VALIDATION_ERROR",
-                                    fields={"order_id": "order_id or poster_id is required"})
-        order = None
+        order = None  # (the request model requires an order_id or a poster_id)
         if order_id:
             order = self._orders.get(order_id)
             if order is None or order.user_id != user_id:

@@ -14,7 +14,7 @@ from ..adapters.dynamodb.transactions import TxCancelled
 from ..domain import referrals as rules
 from ..domain.errors import InvalidInputError, NotFoundError, UnprocessableError
 from ..domain.feed import mask_name
-from ..domain.timefmt import iso
+from ..domain.timefmt import iso, parse_iso
 
 CODE_ATTEMPTS = 8
 
@@ -70,7 +70,7 @@ class ReferralService:
             return self._replayed(existing, order)
         paid_at = order.paid_at or order.created_at
         window = self._settings.referral_window_days
-        touches = self._repo.touches(order.user_id, iso(_minus_days(paid_at, window)), paid_at)
+        touches = self._repo.touches(order.user_id, iso(parse_iso(paid_at) - timedelta(days=window)), paid_at)
         code = rules.normalize_code(order.invite_code)
         if code:
             owner = self._repo.owners([code]).get(code)
@@ -119,12 +119,6 @@ class ReferralService:
         return {"period": period, "community_id": community_id, "next_cursor": next_cursor,
                 "items": [{"rank": rank, "user_id": user_id, "display_name": mask_name(names.get(user_id)),
                            "count": count} for rank, user_id, count in entries]}
-
-
-def _minus_days(at: str, days: int):
-    from ..domain.timefmt import parse_iso
-
-    return parse_iso(at) - timedelta(days=days)
 
 
 def _credit_of(item) -> Credit:

@@ -16,6 +16,7 @@ from ...domain.batching import OPEN, Batch
 from ...domain.timefmt import parse_iso
 from .models import BatchModel, EffectModel, FeedModel, OutboxModel
 from .transactions import Tx, TxCancelled
+from .transactions import conditional_failed as _conditional_failed
 
 LEDGER_DAYS = 14
 MAX_TX_ITEMS = 100
@@ -25,10 +26,6 @@ def _batch(m: BatchModel) -> Batch:
     return Batch(community_id=m.community_id, batch_id=m.batch_id, units=int(m.units or 0),
                  threshold=int(m.threshold), state=m.state, delivery_at=m.delivery_at,
                  live_session_id=m.live_session_id, cutoff_at=m.cutoff_at, decided_at=m.decided_at)
-
-
-def _conditional_failed(exc) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 class AutomationRepository:

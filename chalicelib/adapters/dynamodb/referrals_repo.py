@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from ...domain import referrals as rules
 from ...domain.timefmt import parse_iso
 from . import cursors
 from .models import LeaderboardModel, ReferralCodeModel, ReferralModel, TouchModel, UserModel
-from .transactions import Tx, TxCancelled
+from .transactions import Tx, TxCancelled, conditional_failed
 
 
 class CodeTaken(Exception):
@@ -80,13 +80,7 @@ class ReferralRepository:
                condition=TouchModel.touch_key.does_not_exist())
         tx.update("code", ReferralCodeModel(code), [ReferralCodeModel.touches.add(1)],
                   condition=ReferralCodeModel.invite_code.exists())
-        try:
-            tx.commit()
-            return True
-        except TxCancelled as exc:
-            if exc.failed("touch"):
-                return False
-            raise
+        return tx.commit_unless("touch")
 
     def touches(self, user_id: str, since: str, until: str) -> list[rules.Touch]:
         # "~" sorts after every code character: touches stamped exactly `until` are included
@@ -106,8 +100,8 @@ class ReferralRepository:
             ReferralModel(user_id, order_id=order_id, status=rules.UNREFERRED, at=at).save(
                 condition=ReferralModel.user_id.does_not_exist())
             return True
-        except Exception as exc:
-            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+        except PutError as exc:
+            if conditional_failed(exc):
                 return False
             raise
 
@@ -122,13 +116,7 @@ class ReferralRepository:
         tx.update("code", ReferralCodeModel(credit.invite_code), [c.referred_customers.add(1), c.credited.add(1)],
                   condition=c.user_id == credit.referrer_id)
         self._move_boards(tx, credit, +1)
-        try:
-            tx.commit()
-            return True
-        except TxCancelled as exc:
-            if exc.failed("referral"):
-                return False
-            raise
+        return tx.commit_unless("referral")
 
     def reverse(self, credit: Credit, now: str) -> bool:
         """Take a credit back (its order was refunded); once."""
@@ -138,13 +126,7 @@ class ReferralRepository:
                   condition=(r.status == rules.CREDITED) & (r.order_id == credit.order_id))
         tx.update("code", ReferralCodeModel(credit.invite_code), [c.referred_customers.add(-1), c.reversed.add(1)])
         self._move_boards(tx, credit, -1)
-        try:
-            tx.commit()
-            return True
-        except TxCancelled as exc:
-            if exc.failed("referral"):
-                return False
-            raise
+        return tx.commit_unless("referral")
 
     @staticmethod
     def _move_boards(tx: Tx, credit: Credit, delta: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from .models import OrderModel, PosterModel, ShareModel
-from .transactions import Tx
+from .transactions import Tx, conditional_failed
 
 
 class PosterRepository:
@@ -20,7 +20,7 @@ class PosterRepository:
             item.save(condition=PosterModel.poster_id.does_not_exist())
             return True
         except PutError as exc:
-            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if conditional_failed(exc):
                 return False
             raise
 

@@ -47,6 +47,11 @@ class TxCancelled(ConflictError):
         return failure is not None and failure.code == "ConditionalCheckFailed"
 
 
+def conditional_failed(exc) -> bool:
+    """A single-item write (PutError/UpdateError/DeleteError) failed its condition."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
 class Tx:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -93,3 +98,13 @@ class Tx:
                 if reason is not None and reason.code not in (None, "None")
             }
             raise TxCancelled(failures) from exc
+
+    def commit_unless(self, label: str) -> bool:
+        """Commit; False (nothing written) if the item `label` failed its condition, e.g. "already done"."""
+        try:
+            self.commit()
+            return True
+        except TxCancelled as exc:
+            if exc.failed(label):
+                return False
+            raise
